@@ -1,0 +1,34 @@
+/**
+ * The ID under which the SupaControl backend plugin is mounted (`/api/supacontrol`).
+ *
+ * @public
+ */
+export const SUPACONTROL_PLUGIN_ID = 'supacontrol';
+
+/**
+ * State of one dependency of the backend, as reported by the health endpoint.
+ *
+ * @public
+ */
+export type HealthCheckStatus = 'ok' | 'error';
+
+/**
+ * Body of `GET /api/supacontrol/health`. The endpoint is unauthenticated, so it carries no secrets
+ * and no instance data.
+ *
+ * @public
+ */
+export interface HealthResponse {
+  /** `ok` when every check is `ok`, otherwise `degraded`. */
+  status: 'ok' | 'degraded';
+  /** Version of the `@internal/plugin-supacontrol-backend` package serving the request. */
+  version: string;
+  /** Database reachability, measured with a trivial query on each call. */
+  database: {
+    status: HealthCheckStatus;
+    /** The knex client in use, e.g. `better-sqlite3` or `pg`. */
+    client: string;
+    /** Why the check failed; present only when `status` is `error`. */
+    message?: string;
+  };
+}

@@ -1,0 +1,3 @@
+export { supacontrolApiRef } from './SupaControlApi';
+export type { SupaControlApi } from './SupaControlApi';
+export { SupaControlClient } from './SupaControlClient';

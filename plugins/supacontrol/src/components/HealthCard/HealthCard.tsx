@@ -1,0 +1,61 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
+import { useHealth } from '../../hooks';
+
+/** Shows whether the SupaControl backend and its database answer. */
+export const HealthCard = () => {
+  const { value, loading, error, retry } = useHealth();
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return (
+      <ResponseErrorPanel
+        error={error}
+        title="SupaControl backend did not answer"
+      />
+    );
+  }
+  if (!value) {
+    return null;
+  }
+  const database =
+    value.database.status === 'ok' ? (
+      <StatusOK>connected ({value.database.client})</StatusOK>
+    ) : (
+      <StatusError>
+        {value.database.client}: {value.database.message}
+      </StatusError>
+    );
+  return (
+    <InfoCard
+      title="Backend status"
+      action={
+        <Button size="small" onClick={retry}>
+          Refresh
+        </Button>
+      }
+    >
+      <StructuredMetadataTable
+        metadata={{
+          backend:
+            value.status === 'ok' ? (
+              <StatusOK>healthy</StatusOK>
+            ) : (
+              <StatusError>degraded</StatusError>
+            ),
+          version: value.version,
+          database,
+        }}
+      />
+    </InfoCard>
+  );
+};

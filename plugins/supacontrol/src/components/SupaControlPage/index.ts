@@ -1,0 +1,2 @@
+export { SupaControlPage } from './SupaControlPage';
+export { SupaControlContent } from './SupaControlContent';

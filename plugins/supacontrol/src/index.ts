@@ -1,0 +1,16 @@
+/**
+ * The SupaControl frontend plugin: self-service Supabase instances in the Backstage portal.
+ *
+ * The legacy-frontend-system plugin is the default export here; the new-frontend-system plugin is
+ * the default export of `@internal/plugin-supacontrol/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  supacontrolPlugin as default,
+  supacontrolPlugin,
+  SupaControlPage,
+} from './plugin';
+export { supacontrolApiRef, SupaControlClient } from './api';
+export type { SupaControlApi } from './api';

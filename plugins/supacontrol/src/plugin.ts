@@ -1,0 +1,44 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { supacontrolApiRef, SupaControlClient } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The SupaControl frontend plugin for apps on the legacy frontend system. Apps on the new frontend
+ * system use the default export of `@internal/plugin-supacontrol/alpha`.
+ *
+ * @public
+ */
+export const supacontrolPlugin = createPlugin({
+  id: 'supacontrol',
+  apis: [
+    createApiFactory({
+      api: supacontrolApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SupaControlClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/**
+ * The SupaControl page, to be mounted at `/supacontrol` of a legacy app.
+ *
+ * @public
+ */
+export const SupaControlPage = supacontrolPlugin.provide(
+  createRoutableExtension({
+    name: 'SupaControlPage',
+    component: () =>
+      import('./components/SupaControlPage').then(m => m.SupaControlPage),
+    mountPoint: rootRouteRef,
+  }),
+);
