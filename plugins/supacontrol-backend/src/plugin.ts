@@ -2,9 +2,29 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { SUPACONTROL_PLUGIN_ID } from '@internal/plugin-supacontrol-common';
-import { createRouter } from './service/router';
+import {
+  SUPACONTROL_PLUGIN_ID,
+  supacontrolApiKeyManagePermission,
+  supacontrolInstanceCreatePermission,
+  supacontrolInstancePermissions,
+} from '@internal/plugin-supacontrol-common';
+import { readSupaControlConfig } from './config/SupaControlConfig';
+import { DatabaseApiKeyStore } from './database/DatabaseApiKeyStore';
+import {
+  DatabaseInstanceStore,
+  migrateSupaControlDatabase,
+} from './database/DatabaseInstanceStore';
+import {
+  apiKeyPermissionResourceRef,
+  instancePermissionResourceRef,
+  isApiKeyOwner,
+  isInstanceOwner,
+} from './permissions/rules';
+import { ApiKeyService } from './service/ApiKeyService';
 import { DatabaseHealthCheck } from './service/DatabaseHealthCheck';
+import { InstanceAuthorizer } from './service/InstanceAuthorizer';
+import { InstanceService } from './service/InstanceService';
+import { createRouter } from './service/router';
 
 /**
  * The SupaControl backend plugin, mounted at `/api/supacontrol`.
@@ -16,14 +36,71 @@ export const supacontrolPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         database: coreServices.database,
+        auditor: coreServices.auditor,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpRouter, database }) {
-        const healthCheck = DatabaseHealthCheck.create({ database });
-        httpRouter.use(await createRouter({ healthCheck }));
+      async init(deps) {
+        const { httpRouter, database, permissionsRegistry } = deps;
+        const config = readSupaControlConfig(deps.config);
+        const client = await migrateSupaControlDatabase(database);
+        const instanceStore = DatabaseInstanceStore.create({ client });
+        const apiKeyStore = DatabaseApiKeyStore.create({ client });
+
+        permissionsRegistry.addPermissions([
+          supacontrolInstanceCreatePermission,
+        ]);
+        permissionsRegistry.addResourceType({
+          resourceRef: instancePermissionResourceRef,
+          permissions: supacontrolInstancePermissions,
+          rules: [isInstanceOwner],
+          getResources: async names =>
+            Promise.all(names.map(name => instanceStore.getInstance(name))),
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: apiKeyPermissionResourceRef,
+          permissions: [supacontrolApiKeyManagePermission],
+          rules: [isApiKeyOwner],
+          getResources: async ids =>
+            Promise.all(ids.map(id => apiKeyStore.getKey(id))),
+        });
+
+        const authorizer = InstanceAuthorizer.create(deps);
+        const instances = InstanceService.create({
+          store: instanceStore,
+          authorizer,
+          auditor: deps.auditor,
+          logger: deps.logger,
+          config,
+        });
+        const apiKeys = ApiKeyService.create({
+          store: apiKeyStore,
+          permissions: deps.permissions,
+          permissionsRegistry,
+          auditor: deps.auditor,
+          logger: deps.logger,
+        });
+
+        httpRouter.use(
+          await createRouter({
+            healthCheck: DatabaseHealthCheck.create({ database }),
+            instances,
+            apiKeys,
+            httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+          }),
+        );
         // Load balancers and the portal's status view probe this without a user.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // v1 accepts plugin API keys, which the framework's credential barrier would refuse; the
+        // router authenticates every v1 request itself (key, or Backstage credentials).
+        httpRouter.addAuthPolicy({ path: '/v1', allow: 'unauthenticated' });
       },
     });
   },

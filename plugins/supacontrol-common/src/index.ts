@@ -5,3 +5,8 @@
  */
 
 export * from './health';
+export * from './instance';
+export * from './names';
+export * from './apiKeys';
+export * from './permissions';
+export * from './audit';

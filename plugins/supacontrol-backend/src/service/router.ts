@@ -1,28 +1,187 @@
-import express from 'express';
+import {
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { CustomErrorBase, InputError } from '@backstage/errors';
+import { API_KEY_PREFIX } from '@internal/plugin-supacontrol-common';
+import express, { NextFunction, Request, Response } from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod/v4';
+import { openApiDocument } from '../schema/openapi';
+import {
+  apiKeyIdParam,
+  createApiKeyBody,
+  createInstanceBody,
+  describeIssues,
+  instanceNameParam,
+  listApiKeysQuery,
+  listInstancesQuery,
+} from '../schema/schemas';
+import { ApiKeyService, parseKeyExpiry } from './ApiKeyService';
+import { Caller } from './callers';
 import { DatabaseHealthCheck } from './DatabaseHealthCheck';
+import { InstanceService } from './InstanceService';
 
 /** @internal */
 export interface RouterOptions {
   healthCheck: Pick<DatabaseHealthCheck, 'check'>;
+  instances: InstanceService;
+  apiKeys: ApiKeyService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+}
+
+/** A refusal with a status other than the ones `@backstage/errors` has a class for. */
+class PayloadTooLargeError extends CustomErrorBase {
+  statusCode = 413;
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(describeIssues(result.error, where));
+  }
+  return result.data;
+}
+
+function requireJsonBody(req: Request) {
+  if (!req.is('application/json')) {
+    throw new InputError(
+      'send the request body as JSON with the header Content-Type: application/json',
+    );
+  }
+}
+
+/** The presented API key, from `X-Api-Key` or `Authorization: Bearer sck_…`. */
+function presentedApiKey(req: Request): string | undefined {
+  const header = req.header('x-api-key');
+  if (header !== undefined) {
+    return header.trim();
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+  return match && match[1].startsWith(API_KEY_PREFIX) ? match[1] : undefined;
 }
 
 /**
- * HTTP routes of the SupaControl backend plugin. Handlers parse and validate, pass credentials
- * down and map results to status codes; they hold no domain logic.
+ * HTTP routes of the SupaControl backend plugin. Handlers parse and validate, resolve the caller
+ * and pass it down with each call, and map results to status codes; they hold no domain logic.
  *
  * @internal
  */
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { healthCheck, instances, apiKeys, httpAuth, userInfo } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '64kb' }));
 
   router.get('/health', async (_req, res) => {
-    const health = await options.healthCheck.check();
+    const health = await healthCheck.check();
     // A degraded dependency is a 503 so that probes notice; the body says which one.
     res.status(health.status === 'ok' ? 200 : 503).json(health);
+  });
+
+  const v1 = Router();
+  router.use('/v1', v1);
+
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  // Everything below needs a caller: an API key, or Backstage user/service credentials.
+  v1.use(async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.caller = await resolveCaller(req);
+    next();
+  });
+
+  async function resolveCaller(req: Request): Promise<Caller> {
+    const token = presentedApiKey(req);
+    if (token !== undefined) {
+      return { kind: 'key', key: await apiKeys.authenticate(token) };
+    }
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if ('userEntityRef' in credentials.principal) {
+      const info = await userInfo.getUserInfo(credentials);
+      return {
+        kind: 'user',
+        credentials: credentials as Extract<Caller, { kind: 'user' }>['credentials'],
+        userEntityRef: info.userEntityRef,
+        ownershipEntityRefs: info.ownershipEntityRefs,
+        request: req,
+      };
+    }
+    return {
+      kind: 'service',
+      credentials: credentials as Extract<Caller, { kind: 'service' }>['credentials'],
+      subject: (credentials.principal as { subject: string }).subject,
+      request: req,
+    };
+  }
+
+  const callerOf = (res: Response): Caller => res.locals.caller;
+
+  v1.get('/plans', async (_req, res) => {
+    res.json({ items: instances.listPlans() });
+  });
+
+  v1.get('/instances', async (req, res) => {
+    const query = parse(listInstancesQuery, req.query, 'query');
+    res.json(await instances.listInstances(query, callerOf(res)));
+  });
+
+  v1.post('/instances', async (req, res) => {
+    requireJsonBody(req);
+    const body = parse(createInstanceBody, req.body, 'body');
+    const instance = await instances.createInstance(body, callerOf(res));
+    res
+      .status(201)
+      .location(`/api/supacontrol/v1/instances/${instance.name}`)
+      .json(instance);
+  });
+
+  v1.get('/instances/:name', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.json(await instances.getInstance(name, callerOf(res)));
+  });
+
+  v1.delete('/instances/:name', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.status(202).json(await instances.deleteInstance(name, callerOf(res)));
+  });
+
+  v1.get('/instances/:name/events', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.json(await instances.listEvents(name, callerOf(res)));
+  });
+
+  v1.get('/api-keys', async (req, res) => {
+    const query = parse(listApiKeysQuery, req.query, 'query');
+    res.json({ items: await apiKeys.listKeys(callerOf(res), query) });
+  });
+
+  v1.post('/api-keys', async (req, res) => {
+    requireJsonBody(req);
+    const body = parse(createApiKeyBody, req.body, 'body');
+    const created = await apiKeys.createKey(
+      { name: body.name, scopes: body.scopes, expiresAt: parseKeyExpiry(body.expiresAt) },
+      callerOf(res),
+    );
+    res.status(201).json(created);
+  });
+
+  v1.delete('/api-keys/:id', async (req, res) => {
+    const { id } = parse(apiKeyIdParam, req.params, 'path');
+    await apiKeys.revokeKey(id, callerOf(res));
+    res.status(204).end();
+  });
+
+  // Body-parser failures come as plain errors with a status; give them a message that says what to do.
+  router.use((error: any, _req: Request, _res: Response, next: NextFunction) => {
+    if (error?.type === 'entity.too.large') {
+      next(new PayloadTooLargeError('the request body must be at most 64 KiB'));
+    } else if (error?.type === 'entity.parse.failed') {
+      next(new InputError(`the request body is not valid JSON: ${error.message}`));
+    } else {
+      next(error);
+    }
   });
 
   return router;

@@ -1,0 +1,258 @@
+import {
+  DatabaseService,
+  isDatabaseConflictError,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { InstanceStore } from './InstanceStore';
+import {
+  InstanceEventRecord,
+  InstanceRecord,
+  ListInstancesQuery,
+} from './types';
+import { applyOwnerCriteria, toDate, toOptionalDate } from './util';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-supacontrol-backend',
+  'migrations',
+);
+
+/** Runs the plugin's migrations unless the backend is configured to skip them. */
+export async function migrateSupaControlDatabase(
+  database: DatabaseService,
+  options?: { skipMigrations?: boolean },
+): Promise<Knex> {
+  const client = await database.getClient();
+  if (!database.migrations?.skip && !options?.skipMigrations) {
+    await client.migrate.latest({ directory: migrationsDir });
+  }
+  return client;
+}
+
+type InstanceRow = {
+  id: string;
+  name: string;
+  namespace: string;
+  owner: string;
+  created_by: string;
+  plan: string;
+  chart_name: string;
+  chart_version: string;
+  status: string;
+  desired_state: string;
+  generation: number;
+  observed_generation: number;
+  conditions: string;
+  components: string;
+  last_error: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+  deleted_at: unknown;
+};
+
+function fromRow(row: InstanceRow): InstanceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    namespace: row.namespace,
+    owner: row.owner,
+    createdBy: row.created_by,
+    plan: row.plan,
+    chartName: row.chart_name,
+    chartVersion: row.chart_version,
+    status: row.status as InstanceRecord['status'],
+    desiredState: row.desired_state as InstanceRecord['desiredState'],
+    generation: Number(row.generation),
+    observedGeneration: Number(row.observed_generation),
+    conditions: JSON.parse(row.conditions),
+    components: JSON.parse(row.components),
+    lastError: row.last_error ?? undefined,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    deletedAt: toOptionalDate(row.deleted_at),
+  };
+}
+
+function toRow(
+  patch: Partial<InstanceRecord>,
+): Partial<Record<keyof InstanceRow, unknown>> {
+  const row: Partial<Record<keyof InstanceRow, unknown>> = {};
+  const set = (key: keyof InstanceRow, value: unknown) => {
+    if (value !== undefined) row[key] = value;
+  };
+  set('id', patch.id);
+  set('name', patch.name);
+  set('namespace', patch.namespace);
+  set('owner', patch.owner);
+  set('created_by', patch.createdBy);
+  set('plan', patch.plan);
+  set('chart_name', patch.chartName);
+  set('chart_version', patch.chartVersion);
+  set('status', patch.status);
+  set('desired_state', patch.desiredState);
+  set('generation', patch.generation);
+  set('observed_generation', patch.observedGeneration);
+  set('conditions', patch.conditions && JSON.stringify(patch.conditions));
+  set('components', patch.components && JSON.stringify(patch.components));
+  if ('lastError' in patch) row.last_error = patch.lastError ?? null;
+  set('created_at', patch.createdAt);
+  set('updated_at', patch.updatedAt);
+  if ('deletedAt' in patch) row.deleted_at = patch.deletedAt ?? null;
+  return row;
+}
+
+// Cursors are opaque to clients: the sort key of the last item, base64url-encoded.
+function encodeCursor(record: InstanceRecord): string {
+  return Buffer.from(JSON.stringify([record.name, record.id])).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      value.every(v => typeof v === 'string')
+    ) {
+      return value as [string, string];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InputError(
+    'cursor is not valid: pass the nextCursor value of the previous page unchanged',
+  );
+}
+
+/** {@link InstanceStore} on the plugin's knex database (SQLite or PostgreSQL). */
+export class DatabaseInstanceStore implements InstanceStore {
+  readonly #db: Knex;
+
+  /** Takes a client on which {@link migrateSupaControlDatabase} has run. */
+  static create(options: { client: Knex }): DatabaseInstanceStore {
+    return new DatabaseInstanceStore(options.client);
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+  }
+
+  async createInstance(record: InstanceRecord): Promise<InstanceRecord> {
+    try {
+      await this.#db('instances').insert(toRow(record));
+    } catch (error) {
+      if (isDatabaseConflictError(error)) {
+        throw new ConflictError(
+          `An instance named '${record.name}' already exists; choose another name`,
+        );
+      }
+      throw error;
+    }
+    return record;
+  }
+
+  async getInstance(name: string): Promise<InstanceRecord | undefined> {
+    const row = await this.#db<InstanceRow>('instances')
+      .where({ name })
+      // Live first (NULL deleted_at), then the most recently deleted.
+      .orderByRaw('CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END')
+      .orderBy('deleted_at', 'desc')
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async listInstances(query: ListInstancesQuery) {
+    const filtered = () => {
+      const builder = this.#db<InstanceRow>('instances');
+      if (query.status) {
+        builder.where({ status: query.status });
+      } else {
+        builder.whereNull('deleted_at');
+      }
+      if (query.owner) {
+        builder.where({ owner: query.owner });
+      }
+      if (query.criteria) {
+        applyOwnerCriteria(builder, query.criteria);
+      }
+      return builder;
+    };
+
+    const page = filtered()
+      .orderBy([
+        { column: 'name', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(query.limit + 1);
+    if (query.cursor) {
+      const [name, id] = decodeCursor(query.cursor);
+      page.where(b =>
+        b.where('name', '>', name).orWhere(inner =>
+          inner.where('name', '=', name).andWhere('id', '>', id),
+        ),
+      );
+    }
+    const [rows, [{ count }]] = await Promise.all([
+      page,
+      filtered().count({ count: '*' }),
+    ]);
+    const items = (rows as InstanceRow[]).slice(0, query.limit).map(fromRow);
+    return {
+      items,
+      totalCount: Number(count),
+      nextCursor:
+        rows.length > query.limit
+          ? encodeCursor(items[items.length - 1])
+          : undefined,
+    };
+  }
+
+  async updateInstance(
+    id: string,
+    patch: Partial<Omit<InstanceRecord, 'id' | 'name' | 'createdAt'>>,
+  ): Promise<InstanceRecord> {
+    await this.#db('instances').where({ id }).update(toRow(patch));
+    const row = await this.#db<InstanceRow>('instances').where({ id }).first();
+    if (!row) {
+      throw new Error(`Instance ${id} disappeared while it was being updated`);
+    }
+    return fromRow(row);
+  }
+
+  async addEvent(event: InstanceEventRecord): Promise<void> {
+    await this.#db('instance_events').insert({
+      id: event.id,
+      instance_id: event.instanceId ?? null,
+      instance_name: event.instanceName,
+      actor: event.actor,
+      action: event.action,
+      from_status: event.fromStatus ?? null,
+      to_status: event.toStatus ?? null,
+      message: event.message,
+      created_at: event.createdAt,
+    });
+  }
+
+  async listEvents(instanceId: string): Promise<InstanceEventRecord[]> {
+    const rows = await this.#db('instance_events')
+      .where({ instance_id: instanceId })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(row => ({
+      id: row.id,
+      instanceId: row.instance_id ?? undefined,
+      instanceName: row.instance_name,
+      actor: row.actor,
+      action: row.action,
+      fromStatus: row.from_status ?? undefined,
+      toStatus: row.to_status ?? undefined,
+      message: row.message,
+      createdAt: toDate(row.created_at),
+    }));
+  }
+}

@@ -1,0 +1,68 @@
+import {
+  DesiredState,
+  InstanceComponent,
+  InstanceCondition,
+  InstanceStatus,
+  ApiKeyScope,
+} from '@internal/plugin-supacontrol-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+
+/** An instance row, as the services see it. */
+export interface InstanceRecord {
+  id: string;
+  name: string;
+  namespace: string;
+  owner: string;
+  createdBy: string;
+  plan: string;
+  chartName: string;
+  chartVersion: string;
+  status: InstanceStatus;
+  desiredState: DesiredState;
+  generation: number;
+  observedGeneration: number;
+  conditions: InstanceCondition[];
+  components: InstanceComponent[];
+  lastError?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt?: Date;
+}
+
+/** A filter the permission framework produced, as `IS_OWNER` conditions over the owner column. */
+export type OwnerCriteria = PermissionCriteria<{ key: 'owner'; values: string[] }>;
+
+export interface ListInstancesQuery {
+  owner?: string;
+  status?: InstanceStatus;
+  /** Restricts the result to what the caller may read; undefined means no restriction. */
+  criteria?: OwnerCriteria;
+  limit: number;
+  cursor?: string;
+}
+
+export interface InstanceEventRecord {
+  id: string;
+  instanceId?: string;
+  instanceName: string;
+  actor: string;
+  action: string;
+  fromStatus?: InstanceStatus;
+  toStatus?: InstanceStatus;
+  message: string;
+  createdAt: Date;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  owner: string;
+  ownershipRefs: string[];
+  prefix: string;
+  secretHash: string;
+  scopes: ApiKeyScope[];
+  createdAt: Date;
+  expiresAt?: Date;
+  lastUsedAt?: Date;
+  revokedAt?: Date;
+}

@@ -1,0 +1,193 @@
+import { z } from 'zod/v4';
+import packageJson from '../../package.json';
+import {
+  apiKeyIdParam,
+  apiKeyListSchema,
+  createApiKeyBody,
+  createdApiKeySchema,
+  createInstanceBody,
+  errorSchema,
+  instanceEventsSchema,
+  instanceListSchema,
+  instanceNameParam,
+  instanceSchema,
+  listApiKeysQuery,
+  listInstancesQuery,
+  plansSchema,
+} from './schemas';
+
+type JsonObject = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const { $schema, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonObject;
+  return rest;
+}
+
+function parameters(schema: z.ZodObject, where: 'path' | 'query') {
+  const shape = jsonSchema(schema, 'input') as {
+    properties: Record<string, JsonObject>;
+    required?: string[];
+  };
+  return Object.entries(shape.properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (shape.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
+  content: { 'application/json': { schema: jsonSchema(schema, io) } },
+});
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map(code => [
+      String(code),
+      { description: ERROR_TEXT[code], ...json(errorSchema) },
+    ]),
+  );
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'The request is invalid; the message says what is accepted',
+  401: 'No, malformed, invalid, revoked or expired credentials',
+  403: 'The caller may not do this (permission or API key scope)',
+  404: 'No such resource the caller may read',
+  409: 'The name is taken by another live instance',
+  413: 'The request body is larger than 64 KiB',
+};
+
+const security = [{ backstageToken: [] }, { apiKeyBearer: [] }, { apiKeyHeader: [] }];
+const userOnly = [{ backstageToken: [] }];
+
+/**
+ * The OpenAPI 3.1 document of `/api/supacontrol/v1`, generated from the same zod schemas the router
+ * validates with. Served at `GET /api/supacontrol/v1/openapi.json`.
+ */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'SupaControl API',
+    version: packageJson.version,
+    description:
+      'Self-service Supabase instances on Kubernetes. Handlers record intent; the reconciler acts on it.',
+  },
+  servers: [{ url: '/api/supacontrol' }],
+  components: {
+    securitySchemes: {
+      backstageToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A Backstage user or service token',
+      },
+      apiKeyBearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A SupaControl API key, sck_<id>_<secret>',
+      },
+      apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+    },
+  },
+  paths: {
+    '/health': {
+      get: {
+        summary: 'Health of the backend and its database (no authentication)',
+        security: [],
+        responses: { '200': { description: 'Healthy' }, '503': { description: 'Degraded' } },
+      },
+    },
+    '/v1/plans': {
+      get: {
+        summary: 'Plans a new instance can use',
+        security,
+        responses: { '200': { description: 'The plans', ...json(plansSchema) }, ...errors(401) },
+      },
+    },
+    '/v1/instances': {
+      get: {
+        summary: 'Instances the caller may read (scope instances:read)',
+        security,
+        parameters: parameters(listInstancesQuery, 'query'),
+        responses: {
+          '200': { description: 'A page of instances', ...json(instanceListSchema) },
+          ...errors(400, 401, 403),
+        },
+      },
+      post: {
+        summary: 'Request a new instance (scope instances:write)',
+        security,
+        requestBody: { required: true, ...json(createInstanceBody, 'input') },
+        responses: {
+          '201': {
+            description: 'Recorded with status Pending; Location names the instance',
+            ...json(instanceSchema),
+          },
+          ...errors(400, 401, 403, 409, 413),
+        },
+      },
+    },
+    '/v1/instances/{name}': {
+      get: {
+        summary: 'One instance (scope instances:read)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '200': { description: 'The instance', ...json(instanceSchema) },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+      delete: {
+        summary: 'Request deletion; idempotent while deleting (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '202': { description: 'Deletion recorded, status Deleting', ...json(instanceSchema) },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    '/v1/instances/{name}/events': {
+      get: {
+        summary: 'History of an instance (scope instances:read)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '200': { description: 'Events, oldest first', ...json(instanceEventsSchema) },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    '/v1/api-keys': {
+      get: {
+        summary: 'Own API keys; admins may pass owner',
+        security: userOnly,
+        parameters: parameters(listApiKeysQuery, 'query'),
+        responses: {
+          '200': { description: 'Keys without secrets', ...json(apiKeyListSchema) },
+          ...errors(400, 401, 403),
+        },
+      },
+      post: {
+        summary: 'Create an API key; the key is shown only in this answer',
+        security: userOnly,
+        requestBody: { required: true, ...json(createApiKeyBody, 'input') },
+        responses: {
+          '201': { description: 'The key, once', ...json(createdApiKeySchema) },
+          ...errors(400, 401, 403, 413),
+        },
+      },
+    },
+    '/v1/api-keys/{id}': {
+      delete: {
+        summary: 'Revoke an API key',
+        security: userOnly,
+        parameters: parameters(apiKeyIdParam, 'path'),
+        responses: { '204': { description: 'Revoked' }, ...errors(400, 401, 403, 404) },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,232 @@
+import {
+  API_KEY_SCOPES,
+  INSTANCE_NAME_RULE,
+  INSTANCE_STATUSES,
+  validateInstanceName,
+} from '@internal/plugin-supacontrol-common';
+import { z } from 'zod/v4';
+
+/**
+ * The single source of the v1 API's shapes: requests are validated with these schemas, tests check
+ * responses against them, and the OpenAPI document is generated from them.
+ */
+
+const instanceName = z
+  .string({ error: `name must be a string of ${INSTANCE_NAME_RULE}` })
+  .superRefine((value, ctx) => {
+    const problem = validateInstanceName(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ description: INSTANCE_NAME_RULE, example: 'orders-preview' });
+
+const entityRef = z
+  .string({ error: 'must be an entity ref string such as group:default/team-a' })
+  .min(1, { error: 'must not be empty; use an entity ref such as group:default/team-a' })
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(/^([a-zA-Z][\w-]*:)?([a-zA-Z0-9][\w.-]*\/)?[a-zA-Z0-9][\w.-]*$/, {
+    error: 'must be an entity ref such as group:default/team-a or user:default/jane',
+  });
+
+const chartVersion = z
+  .string({ error: 'chartVersion must be a string such as 0.1.0' })
+  .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, {
+    error: 'chartVersion must be a semantic version such as 0.1.0',
+  });
+
+const planName = z
+  .string({ error: 'plan must be a string naming one of the plans of GET /v1/plans' })
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, {
+    error: 'plan must name one of the plans of GET /v1/plans (lowercase letters, digits, "-")',
+  });
+
+export const instanceStatusSchema = z.enum(INSTANCE_STATUSES, {
+  error: `status must be one of ${INSTANCE_STATUSES.join(', ')}`,
+});
+
+export const instanceNameParam = z.strictObject({ name: instanceName });
+
+export const createInstanceBody = z
+  .strictObject(
+    {
+      name: instanceName,
+      plan: planName.optional(),
+      chartVersion: chartVersion.optional(),
+      owner: entityRef.optional(),
+    },
+    { error: 'the request body must be a JSON object with at least "name"' },
+  )
+  .meta({ title: 'CreateInstanceRequest' });
+
+export const listInstancesQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'limit must be a whole number from 1 to 100' })
+    .int({ error: 'limit must be a whole number from 1 to 100' })
+    .min(1, { error: 'limit must be a whole number from 1 to 100' })
+    .max(100, { error: 'limit must be a whole number from 1 to 100' })
+    .default(20),
+  cursor: z
+    .string({ error: 'cursor must be the nextCursor of the previous page' })
+    .min(1, { error: 'cursor must be the nextCursor of the previous page' })
+    .max(512, { error: 'cursor must be the nextCursor of the previous page' })
+    .optional(),
+  owner: entityRef.optional(),
+  status: instanceStatusSchema.optional(),
+});
+
+const apiKeyScope = z.enum(API_KEY_SCOPES, {
+  error: `scopes must contain only ${API_KEY_SCOPES.join(', ')}`,
+});
+
+export const createApiKeyBody = z
+  .strictObject(
+    {
+      name: z
+        .string({ error: 'name must be a string of 1–100 characters' })
+        .trim()
+        .min(1, { error: 'name must be 1–100 characters' })
+        .max(100, { error: 'name must be 1–100 characters' }),
+      scopes: z
+        .array(apiKeyScope, { error: `scopes must be an array of ${API_KEY_SCOPES.join(', ')}` })
+        .min(1, { error: 'scopes must not be empty; omit it for the default (instances:read)' })
+        .max(API_KEY_SCOPES.length, { error: 'scopes lists a scope more than once' })
+        .optional(),
+      expiresAt: z
+        .string({ error: 'expiresAt must be an ISO 8601 date-time string' })
+        .datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z' })
+        .optional(),
+    },
+    { error: 'the request body must be a JSON object with at least "name"' },
+  )
+  .meta({ title: 'CreateApiKeyRequest' });
+
+export const apiKeyIdParam = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9]{16}$/, { error: 'id must be the 16-character id of an API key' }),
+});
+
+export const listApiKeysQuery = z.strictObject({ owner: entityRef.optional() });
+
+// Responses
+
+const condition = z.object({
+  type: z.string(),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string(),
+  message: z.string(),
+  lastTransitionTime: z.string(),
+});
+
+const component = z.object({
+  name: z.string(),
+  kind: z.enum(['Deployment', 'StatefulSet']),
+  ready: z.boolean(),
+  readyReplicas: z.number().int(),
+  replicas: z.number().int(),
+});
+
+export const instanceSchema = z
+  .strictObject({
+    name: z.string(),
+    namespace: z.string(),
+    owner: z.string(),
+    createdBy: z.string(),
+    plan: z.string(),
+    status: instanceStatusSchema,
+    desiredState: z.enum(['running', 'paused', 'deleted']),
+    generation: z.number().int(),
+    observedGeneration: z.number().int(),
+    conditions: z.array(condition),
+    components: z.array(component),
+    endpoints: z.strictObject({ api: z.string().optional(), studio: z.string().optional() }),
+    chart: z.strictObject({ name: z.string(), version: z.string() }),
+    lastError: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    deletedAt: z.iso.datetime().optional(),
+  })
+  .meta({ title: 'Instance' });
+
+export const instanceListSchema = z
+  .strictObject({
+    items: z.array(instanceSchema),
+    totalCount: z.number().int(),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ title: 'InstanceList' });
+
+export const instanceEventsSchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        id: z.string(),
+        instanceName: z.string(),
+        actor: z.string(),
+        action: z.string(),
+        fromStatus: instanceStatusSchema.optional(),
+        toStatus: instanceStatusSchema.optional(),
+        message: z.string(),
+        createdAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .meta({ title: 'InstanceEvents' });
+
+export const plansSchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({ name: z.string(), description: z.string(), default: z.boolean() }),
+    ),
+  })
+  .meta({ title: 'PlanList' });
+
+const apiKeyFields = {
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(apiKeyScope),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().optional(),
+};
+
+export const createdApiKeySchema = z
+  .strictObject({ ...apiKeyFields, key: z.string() })
+  .meta({ title: 'CreatedApiKey' });
+
+export const apiKeyListSchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        ...apiKeyFields,
+        owner: z.string(),
+        lastUsedAt: z.iso.datetime().optional(),
+        revokedAt: z.iso.datetime().optional(),
+      }),
+    ),
+  })
+  .meta({ title: 'ApiKeyList' });
+
+export const errorSchema = z
+  .object({
+    error: z.object({ name: z.string(), message: z.string() }),
+    request: z.object({ method: z.string(), url: z.string() }).optional(),
+    response: z.object({ statusCode: z.number().int() }),
+  })
+  .meta({ title: 'Error' });
+
+/** One line per problem, `field: message`, for an `InputError`. */
+export function describeIssues(error: z.ZodError, where: string): string {
+  return error.issues
+    .map(issue => {
+      if (issue.code === 'unrecognized_keys') {
+        return `${where} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+          .map(k => `'${k}'`)
+          .join(', ')}; accepted fields are listed in GET /api/supacontrol/v1/openapi.json`;
+      }
+      const path = issue.path.length > 0 ? issue.path.join('.') : where;
+      return issue.message.startsWith(String(issue.path[0] ?? '\u0000'))
+        ? issue.message
+        : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,286 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CreateInstanceRequest,
+  Instance,
+  InstanceEvent,
+  InstancePlan,
+  InstanceStatus,
+  ListInstancesResponse,
+  SUPACONTROL_AUDIT_EVENTS,
+  instanceNamespace,
+  supacontrolInstanceDeletePermission,
+  supacontrolInstanceReadPermission,
+} from '@internal/plugin-supacontrol-common';
+import { randomUUID } from 'node:crypto';
+import { InstanceStore } from '../database/InstanceStore';
+import { InstanceRecord } from '../database/types';
+import { SupaControlConfig } from '../config/SupaControlConfig';
+import { actorOf, auditOptionsOf, Caller } from './callers';
+import { InstanceAuthorizer } from './InstanceAuthorizer';
+
+/** The API's view of a record. */
+export function toInstance(record: InstanceRecord): Instance {
+  return {
+    name: record.name,
+    namespace: record.namespace,
+    owner: record.owner,
+    createdBy: record.createdBy,
+    plan: record.plan,
+    status: record.status,
+    desiredState: record.desiredState,
+    generation: record.generation,
+    observedGeneration: record.observedGeneration,
+    conditions: record.conditions,
+    components: record.components,
+    endpoints: {},
+    chart: { name: record.chartName, version: record.chartVersion },
+    lastError: record.lastError,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    deletedAt: record.deletedAt?.toISOString(),
+  };
+}
+
+function normalizeOwner(owner: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    throw new InputError(
+      `owner must be an entity ref such as group:default/team-a or user:default/jane; got '${owner}'`,
+    );
+  }
+}
+
+/**
+ * Records what callers want of instances. It never talks to Kubernetes or Helm: it writes the
+ * desired state and a new generation, and the reconciler moves the instance toward it.
+ */
+export class InstanceService {
+  readonly #store: InstanceStore;
+  readonly #authorizer: InstanceAuthorizer;
+  readonly #auditor: AuditorService;
+  readonly #logger: LoggerService;
+  readonly #config: SupaControlConfig;
+  readonly #onChange: (name: string) => void;
+
+  static create(options: {
+    store: InstanceStore;
+    authorizer: InstanceAuthorizer;
+    auditor: AuditorService;
+    logger: LoggerService;
+    config: SupaControlConfig;
+    /** Called after each recorded change, so the reconciler can act without waiting. */
+    onChange?: (name: string) => void;
+  }): InstanceService {
+    return new InstanceService(options);
+  }
+
+  private constructor(options: Parameters<typeof InstanceService.create>[0]) {
+    this.#store = options.store;
+    this.#authorizer = options.authorizer;
+    this.#auditor = options.auditor;
+    this.#logger = options.logger;
+    this.#config = options.config;
+    this.#onChange = options.onChange ?? (() => {});
+  }
+
+  listPlans(): InstancePlan[] {
+    return this.#config.plans.map(({ name, description, default: d }) => ({
+      name,
+      description,
+      default: d,
+    }));
+  }
+
+  async createInstance(input: CreateInstanceRequest, caller: Caller): Promise<Instance> {
+    const audit = auditOptionsOf(caller);
+    const auditorEvent = await this.#auditor.createEvent({
+      eventId: SUPACONTROL_AUDIT_EVENTS.instanceCreate,
+      severityLevel: 'medium',
+      request: audit.request,
+      meta: { ...audit.meta, name: input.name },
+    });
+    try {
+      await this.#authorizer.authorizeCreate(caller);
+      const plan = input.plan ?? this.#config.defaultPlan;
+      if (!this.#config.plans.some(p => p.name === plan)) {
+        throw new InputError(
+          `plan must be one of ${this.#config.plans.map(p => `'${p.name}'`).join(', ')}; got '${plan}'`,
+        );
+      }
+      const owner = this.#resolveOwner(input.owner, caller);
+      const now = new Date();
+      const record: InstanceRecord = {
+        id: randomUUID(),
+        name: input.name,
+        namespace: instanceNamespace(input.name),
+        owner,
+        createdBy: actorOf(caller),
+        plan,
+        chartName: this.#config.chart.name,
+        chartVersion: input.chartVersion ?? this.#config.chart.version,
+        status: 'Pending',
+        desiredState: 'running',
+        generation: 1,
+        observedGeneration: 0,
+        conditions: [],
+        components: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.#store.createInstance(record);
+      await this.#store.addEvent({
+        id: randomUUID(),
+        instanceId: record.id,
+        instanceName: record.name,
+        actor: record.createdBy,
+        action: 'create',
+        toStatus: 'Pending',
+        message: `Created with plan '${plan}', owned by ${owner}`,
+        createdAt: now,
+      });
+      this.#logger.info('Instance requested', { instance: record.name, owner, plan });
+      await auditorEvent.success({ meta: { instanceId: record.id } });
+      this.#onChange(record.name);
+      return toInstance(record);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  async listInstances(
+    query: { owner?: string; status?: InstanceStatus; limit: number; cursor?: string },
+    caller: Caller,
+  ): Promise<ListInstancesResponse> {
+    const criteria = await this.#authorizer.readCriteria(caller);
+    const page = await this.#store.listInstances({
+      ...query,
+      owner: query.owner && normalizeOwner(query.owner),
+      criteria,
+    });
+    return {
+      items: page.items.map(toInstance),
+      totalCount: page.totalCount,
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async getInstance(name: string, caller: Caller): Promise<Instance> {
+    const record = await this.#find(name);
+    await this.#authorizer.authorize(caller, supacontrolInstanceReadPermission, record);
+    return toInstance(record);
+  }
+
+  async listEvents(name: string, caller: Caller): Promise<{ items: InstanceEvent[] }> {
+    const record = await this.#find(name);
+    await this.#authorizer.authorize(caller, supacontrolInstanceReadPermission, record);
+    const events = await this.#store.listEvents(record.id);
+    return {
+      items: events.map(e => ({
+        id: e.id,
+        instanceName: e.instanceName,
+        actor: e.actor,
+        action: e.action,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        message: e.message,
+        createdAt: e.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Records the wish to delete; repeating it while the deletion runs changes nothing. */
+  async deleteInstance(name: string, caller: Caller): Promise<Instance> {
+    const audit = auditOptionsOf(caller);
+    const auditorEvent = await this.#auditor.createEvent({
+      eventId: SUPACONTROL_AUDIT_EVENTS.instanceDelete,
+      severityLevel: 'medium',
+      request: audit.request,
+      meta: { ...audit.meta, name },
+    });
+    let record: InstanceRecord | undefined;
+    try {
+      record = await this.#find(name);
+      await this.#authorizer.authorize(caller, supacontrolInstanceDeletePermission, record);
+      if (record.desiredState === 'deleted') {
+        await auditorEvent.success({ meta: { instanceId: record.id, alreadyDeleting: true } });
+        return toInstance(record);
+      }
+      const updated = await this.#store.updateInstance(record.id, {
+        desiredState: 'deleted',
+        status: 'Deleting',
+        generation: record.generation + 1,
+        updatedAt: new Date(),
+      });
+      await this.#store.addEvent({
+        id: randomUUID(),
+        instanceId: record.id,
+        instanceName: record.name,
+        actor: actorOf(caller),
+        action: 'delete',
+        fromStatus: record.status,
+        toStatus: 'Deleting',
+        message: 'Deletion requested',
+        createdAt: updated.updatedAt,
+      });
+      this.#logger.info('Instance deletion requested', { instance: name });
+      await auditorEvent.success({ meta: { instanceId: record.id } });
+      this.#onChange(name);
+      return toInstance(updated);
+    } catch (error) {
+      if (record && error instanceof NotAllowedError) {
+        // A refused attempt on an instance the caller can see belongs in its history.
+        await this.#store.addEvent({
+          id: randomUUID(),
+          instanceId: record.id,
+          instanceName: record.name,
+          actor: actorOf(caller),
+          action: 'delete-refused',
+          message: error.message,
+          createdAt: new Date(),
+        });
+      }
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  async #find(name: string): Promise<InstanceRecord> {
+    const record = await this.#store.getInstance(name);
+    if (!record) {
+      throw new NotFoundError(`No instance named '${name}'`);
+    }
+    return record;
+  }
+
+  #resolveOwner(requested: string | undefined, caller: Caller): string {
+    if (caller.kind === 'service') {
+      if (!requested) {
+        throw new InputError(
+          'owner is required when a service creates an instance, e.g. "owner": "group:default/team-a"',
+        );
+      }
+      return normalizeOwner(requested);
+    }
+    const own =
+      caller.kind === 'user'
+        ? caller.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'))
+        : caller.key.ownershipRefs;
+    const self = caller.kind === 'user' ? caller.userEntityRef : caller.key.owner;
+    if (!requested) {
+      return self.toLocaleLowerCase('en-US');
+    }
+    const owner = normalizeOwner(requested);
+    if (!own.includes(owner)) {
+      throw new NotAllowedError(
+        `You can only create instances owned by yourself or your groups (${own.join(', ')}); got '${requested}'`,
+      );
+    }
+    return owner;
+  }
+}
