@@ -178,7 +178,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (error?.type === 'entity.too.large') {
       next(new PayloadTooLargeError('the request body must be at most 64 KiB'));
     } else if (error?.type === 'entity.parse.failed') {
-      next(new InputError(`the request body is not valid JSON: ${error.message}`));
+      next(
+        new InputError(
+          `the request body must be a JSON object; it could not be parsed: ${error.message}`,
+        ),
+      );
     } else {
       next(error);
     }
