@@ -18,6 +18,8 @@ describe('App', () => {
 
     render(App.createRoot());
 
-    expect(await screen.findByText('SupaControl Test Portal')).toBeInTheDocument();
+    expect(
+      await screen.findByText('SupaControl Test Portal'),
+    ).toBeInTheDocument();
   });
 });

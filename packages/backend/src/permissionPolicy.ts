@@ -51,11 +51,18 @@ export class SupaControlPortalPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user.info.ownershipEntityRefs;
-    if ([user.info.userEntityRef, ...claims].some(ref => this.#admins.has(lower(ref)))) {
+    if (
+      [user.info.userEntityRef, ...claims].some(ref =>
+        this.#admins.has(lower(ref)),
+      )
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_SUPACONTROL_INSTANCE)) {
-      return createOwnerConditionalDecision(RESOURCE_TYPE_SUPACONTROL_INSTANCE, claims);
+      return createOwnerConditionalDecision(
+        RESOURCE_TYPE_SUPACONTROL_INSTANCE,
+        claims,
+      );
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_SUPACONTROL_API_KEY)) {
       return createOwnerConditionalDecision(RESOURCE_TYPE_SUPACONTROL_API_KEY, [

@@ -13,7 +13,9 @@ export const API_KEY_SCOPES = [
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Scopes of a key created without `scopes`. @public */
-export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = ['instances:read'];
+export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = [
+  'instances:read',
+];
 
 /** Every key starts with this, so that scanners and the backend can recognise one. @public */
 export const API_KEY_PREFIX = 'sck_';

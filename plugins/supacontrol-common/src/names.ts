@@ -41,7 +41,9 @@ export function validateInstanceName(name: unknown): string | undefined {
     return `name must be a string of ${INSTANCE_NAME_RULE}`;
   }
   if (name.length === 0 || name.length > INSTANCE_NAME_MAX_LENGTH) {
-    return `name must be ${INSTANCE_NAME_RULE}; '${name.slice(0, 60)}' has ${name.length} characters`;
+    return `name must be ${INSTANCE_NAME_RULE}; '${name.slice(0, 60)}' has ${
+      name.length
+    } characters`;
   }
   if (!NAME_PATTERN.test(name)) {
     return `name must be ${INSTANCE_NAME_RULE}; got '${name}'`;

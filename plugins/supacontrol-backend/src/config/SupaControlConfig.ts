@@ -60,19 +60,30 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
       };
     });
     if (plans.length === 0) {
-      fail('plans', 'define at least one plan, or remove the key to use the built-in plans');
+      fail(
+        'plans',
+        'define at least one plan, or remove the key to use the built-in plans',
+      );
     }
   }
   const defaults = plans.filter(p => p.default);
   if (defaults.length > 1) {
-    fail('plans', `only one plan may be the default; ${defaults.map(p => p.name).join(', ')} are`);
+    fail(
+      'plans',
+      `only one plan may be the default; ${defaults
+        .map(p => p.name)
+        .join(', ')} are`,
+    );
   }
   const defaultPlan = (defaults[0] ?? plans[0]).name;
 
   const chartName = root?.getOptionalString('chart.name') ?? 'supabase';
   const chartVersion = root?.getOptionalString('chart.version') ?? '0.1.0';
   if (!isChartVersion(chartVersion)) {
-    fail('chart.version', `must be a semantic version such as 0.1.0; got '${chartVersion}'`);
+    fail(
+      'chart.version',
+      `must be a semantic version such as 0.1.0; got '${chartVersion}'`,
+    );
   }
   return {
     plans: plans.map(p => ({ ...p, default: p.name === defaultPlan })),

@@ -4,7 +4,10 @@ import { ApiKeyRecord, OwnerCriteria } from './types';
 export interface ApiKeyStore {
   createKey(record: ApiKeyRecord): Promise<void>;
   getKey(id: string): Promise<ApiKeyRecord | undefined>;
-  listKeys(query: { owner?: string; criteria?: OwnerCriteria }): Promise<ApiKeyRecord[]>;
+  listKeys(query: {
+    owner?: string;
+    criteria?: OwnerCriteria;
+  }): Promise<ApiKeyRecord[]>;
   revokeKey(id: string, at: Date): Promise<void>;
   touchKey(id: string, at: Date): Promise<void>;
 }

@@ -1,12 +1,18 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import { DatabaseInstanceStore, migrateSupaControlDatabase } from './DatabaseInstanceStore';
+import {
+  DatabaseInstanceStore,
+  migrateSupaControlDatabase,
+} from './DatabaseInstanceStore';
 import { InstanceRecord } from './types';
 
 jest.setTimeout(60_000);
 
-if (process.env.CI && !process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
+if (
+  process.env.CI &&
+  !process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+) {
   throw new Error(
     'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run the tests with ./scripts/test, which starts PostgreSQL 15',
   );
@@ -14,7 +20,10 @@ if (process.env.CI && !process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-function record(name: string, patch: Partial<InstanceRecord> = {}): InstanceRecord {
+function record(
+  name: string,
+  patch: Partial<InstanceRecord> = {},
+): InstanceRecord {
   const now = new Date('2026-12-01T10:00:00.000Z');
   return {
     id: randomUUID(),
@@ -37,96 +46,127 @@ function record(name: string, patch: Partial<InstanceRecord> = {}): InstanceReco
   };
 }
 
-describe.each(databases.eachSupportedId())('DatabaseInstanceStore (%s)', databaseId => {
-  async function createStore() {
-    const knex = await databases.init(databaseId);
-    const client = await migrateSupaControlDatabase({ getClient: async () => knex });
-    return DatabaseInstanceStore.create({ client });
-  }
-
-  it('keeps names unique among live instances and allows reuse after deletion', async () => {
-    const store = await createStore();
-    const first = await store.createInstance(record('alpha'));
-    await expect(store.createInstance(record('alpha'))).rejects.toThrow(ConflictError);
-
-    await store.updateInstance(first.id, {
-      status: 'Deleted',
-      deletedAt: new Date('2026-12-01T11:00:00.000Z'),
-    });
-    const second = await store.createInstance(record('alpha'));
-
-    expect((await store.getInstance('alpha'))?.id).toBe(second.id);
-    await store.updateInstance(second.id, {
-      status: 'Deleted',
-      deletedAt: new Date('2026-12-01T12:00:00.000Z'),
-    });
-    expect((await store.getInstance('alpha'))?.id).toBe(second.id);
-  });
-
-  it('round-trips every field, JSON columns and timestamps included', async () => {
-    const store = await createStore();
-    const input = record('bravo', {
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'False',
-          reason: 'Provisioning',
-          message: 'waiting',
-          lastTransitionTime: '2026-12-01T10:00:00.000Z',
-        },
-      ],
-      components: [{ name: 'db', kind: 'StatefulSet', ready: false, readyReplicas: 0, replicas: 1 }],
-      lastError: 'boom',
-    });
-    await store.createInstance(input);
-    expect(await store.getInstance('bravo')).toEqual(input);
-    const updated = await store.updateInstance(input.id, { lastError: undefined, generation: 2 });
-    expect(updated.lastError).toBeUndefined();
-    expect(updated.generation).toBe(2);
-  });
-
-  it('pages by name with a cursor and counts the whole filtered set', async () => {
-    const store = await createStore();
-    for (const name of ['echo', 'delta', 'charlie', 'bravo', 'alpha']) {
-      await store.createInstance(
-        record(name, { owner: name < 'd' ? 'group:default/team-a' : 'group:default/team-b' }),
-      );
-    }
-    const page1 = await store.listInstances({ limit: 2 });
-    expect(page1.items.map(i => i.name)).toEqual(['alpha', 'bravo']);
-    expect(page1.totalCount).toBe(5);
-    const page2 = await store.listInstances({ limit: 2, cursor: page1.nextCursor });
-    expect(page2.items.map(i => i.name)).toEqual(['charlie', 'delta']);
-
-    const teamB = await store.listInstances({
-      limit: 10,
-      criteria: { anyOf: [{ key: 'owner', values: ['group:default/team-b'] }] },
-    });
-    expect(teamB.items.map(i => i.name)).toEqual(['delta', 'echo']);
-    const notTeamB = await store.listInstances({
-      limit: 10,
-      criteria: { not: { key: 'owner', values: ['group:default/team-b'] } },
-    });
-    expect(notTeamB.totalCount).toBe(3);
-    const nobody = await store.listInstances({ limit: 10, criteria: { key: 'owner', values: [] } });
-    expect(nobody.totalCount).toBe(0);
-  });
-
-  it('records and lists events in order', async () => {
-    const store = await createStore();
-    const instance = await store.createInstance(record('foxtrot'));
-    for (const [i, action] of ['create', 'delete'].entries()) {
-      await store.addEvent({
-        id: randomUUID(),
-        instanceId: instance.id,
-        instanceName: 'foxtrot',
-        actor: 'user:default/alice',
-        action,
-        toStatus: i === 0 ? 'Pending' : 'Deleting',
-        message: action,
-        createdAt: new Date(Date.UTC(2026, 11, 1, 10, i)),
+describe.each(databases.eachSupportedId())(
+  'DatabaseInstanceStore (%s)',
+  databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      const client = await migrateSupaControlDatabase({
+        getClient: async () => knex,
       });
+      return DatabaseInstanceStore.create({ client });
     }
-    expect((await store.listEvents(instance.id)).map(e => e.action)).toEqual(['create', 'delete']);
-  });
-});
+
+    it('keeps names unique among live instances and allows reuse after deletion', async () => {
+      const store = await createStore();
+      const first = await store.createInstance(record('alpha'));
+      await expect(store.createInstance(record('alpha'))).rejects.toThrow(
+        ConflictError,
+      );
+
+      await store.updateInstance(first.id, {
+        status: 'Deleted',
+        deletedAt: new Date('2026-12-01T11:00:00.000Z'),
+      });
+      const second = await store.createInstance(record('alpha'));
+
+      expect((await store.getInstance('alpha'))?.id).toBe(second.id);
+      await store.updateInstance(second.id, {
+        status: 'Deleted',
+        deletedAt: new Date('2026-12-01T12:00:00.000Z'),
+      });
+      expect((await store.getInstance('alpha'))?.id).toBe(second.id);
+    });
+
+    it('round-trips every field, JSON columns and timestamps included', async () => {
+      const store = await createStore();
+      const input = record('bravo', {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'Provisioning',
+            message: 'waiting',
+            lastTransitionTime: '2026-12-01T10:00:00.000Z',
+          },
+        ],
+        components: [
+          {
+            name: 'db',
+            kind: 'StatefulSet',
+            ready: false,
+            readyReplicas: 0,
+            replicas: 1,
+          },
+        ],
+        lastError: 'boom',
+      });
+      await store.createInstance(input);
+      expect(await store.getInstance('bravo')).toEqual(input);
+      const updated = await store.updateInstance(input.id, {
+        lastError: undefined,
+        generation: 2,
+      });
+      expect(updated.lastError).toBeUndefined();
+      expect(updated.generation).toBe(2);
+    });
+
+    it('pages by name with a cursor and counts the whole filtered set', async () => {
+      const store = await createStore();
+      for (const name of ['echo', 'delta', 'charlie', 'bravo', 'alpha']) {
+        await store.createInstance(
+          record(name, {
+            owner: name < 'd' ? 'group:default/team-a' : 'group:default/team-b',
+          }),
+        );
+      }
+      const page1 = await store.listInstances({ limit: 2 });
+      expect(page1.items.map(i => i.name)).toEqual(['alpha', 'bravo']);
+      expect(page1.totalCount).toBe(5);
+      const page2 = await store.listInstances({
+        limit: 2,
+        cursor: page1.nextCursor,
+      });
+      expect(page2.items.map(i => i.name)).toEqual(['charlie', 'delta']);
+
+      const teamB = await store.listInstances({
+        limit: 10,
+        criteria: {
+          anyOf: [{ key: 'owner', values: ['group:default/team-b'] }],
+        },
+      });
+      expect(teamB.items.map(i => i.name)).toEqual(['delta', 'echo']);
+      const notTeamB = await store.listInstances({
+        limit: 10,
+        criteria: { not: { key: 'owner', values: ['group:default/team-b'] } },
+      });
+      expect(notTeamB.totalCount).toBe(3);
+      const nobody = await store.listInstances({
+        limit: 10,
+        criteria: { key: 'owner', values: [] },
+      });
+      expect(nobody.totalCount).toBe(0);
+    });
+
+    it('records and lists events in order', async () => {
+      const store = await createStore();
+      const instance = await store.createInstance(record('foxtrot'));
+      for (const [i, action] of ['create', 'delete'].entries()) {
+        await store.addEvent({
+          id: randomUUID(),
+          instanceId: instance.id,
+          instanceName: 'foxtrot',
+          actor: 'user:default/alice',
+          action,
+          toStatus: i === 0 ? 'Pending' : 'Deleting',
+          message: action,
+          createdAt: new Date(Date.UTC(2026, 11, 1, 10, i)),
+        });
+      }
+      expect((await store.listEvents(instance.id)).map(e => e.action)).toEqual([
+        'create',
+        'delete',
+      ]);
+    });
+  },
+);

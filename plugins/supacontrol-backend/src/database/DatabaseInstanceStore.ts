@@ -190,9 +190,11 @@ export class DatabaseInstanceStore implements InstanceStore {
     if (query.cursor) {
       const [name, id] = decodeCursor(query.cursor);
       page.where(b =>
-        b.where('name', '>', name).orWhere(inner =>
-          inner.where('name', '=', name).andWhere('id', '>', id),
-        ),
+        b
+          .where('name', '>', name)
+          .orWhere(inner =>
+            inner.where('name', '=', name).andWhere('id', '>', id),
+          ),
       );
     }
     const [rows, [{ count }]] = await Promise.all([

@@ -30,7 +30,10 @@ export interface InstanceRecord {
 }
 
 /** A filter the permission framework produced, as `IS_OWNER` conditions over the owner column. */
-export type OwnerCriteria = PermissionCriteria<{ key: 'owner'; values: string[] }>;
+export type OwnerCriteria = PermissionCriteria<{
+  key: 'owner';
+  values: string[];
+}>;
 
 export interface ListInstancesQuery {
   owner?: string;

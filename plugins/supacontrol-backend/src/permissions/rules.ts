@@ -30,7 +30,8 @@ export const apiKeyPermissionResourceRef = createPermissionResourceRef<
 });
 
 // Entity refs compare case-insensitively in Backstage; owners are stored lower-cased.
-const normalize = (claims: string[]) => claims.map(c => c.toLocaleLowerCase('en-US'));
+const normalize = (claims: string[]) =>
+  claims.map(c => c.toLocaleLowerCase('en-US'));
 
 /** `IS_OWNER` on instances: the owner is one of `claims`. */
 export const isInstanceOwner = createPermissionRule<

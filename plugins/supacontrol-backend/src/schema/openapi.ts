@@ -44,14 +44,6 @@ const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
   content: { 'application/json': { schema: jsonSchema(schema, io) } },
 });
 
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map(code => [
-      String(code),
-      { description: ERROR_TEXT[code], ...json(errorSchema) },
-    ]),
-  );
-
 const ERROR_TEXT: Record<number, string> = {
   400: 'The request is invalid; the message says what is accepted',
   401: 'No, malformed, invalid, revoked or expired credentials',
@@ -61,7 +53,19 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'The request body is larger than 64 KiB',
 };
 
-const security = [{ backstageToken: [] }, { apiKeyBearer: [] }, { apiKeyHeader: [] }];
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map(code => [
+      String(code),
+      { description: ERROR_TEXT[code], ...json(errorSchema) },
+    ]),
+  );
+
+const security = [
+  { backstageToken: [] },
+  { apiKeyBearer: [] },
+  { apiKeyHeader: [] },
+];
 const userOnly = [{ backstageToken: [] }];
 
 /**
@@ -97,14 +101,20 @@ export const openApiDocument = {
       get: {
         summary: 'Health of the backend and its database (no authentication)',
         security: [],
-        responses: { '200': { description: 'Healthy' }, '503': { description: 'Degraded' } },
+        responses: {
+          '200': { description: 'Healthy' },
+          '503': { description: 'Degraded' },
+        },
       },
     },
     '/v1/plans': {
       get: {
         summary: 'Plans a new instance can use',
         security,
-        responses: { '200': { description: 'The plans', ...json(plansSchema) }, ...errors(401) },
+        responses: {
+          '200': { description: 'The plans', ...json(plansSchema) },
+          ...errors(401),
+        },
       },
     },
     '/v1/instances': {
@@ -113,7 +123,10 @@ export const openApiDocument = {
         security,
         parameters: parameters(listInstancesQuery, 'query'),
         responses: {
-          '200': { description: 'A page of instances', ...json(instanceListSchema) },
+          '200': {
+            description: 'A page of instances',
+            ...json(instanceListSchema),
+          },
           ...errors(400, 401, 403),
         },
       },
@@ -123,7 +136,8 @@ export const openApiDocument = {
         requestBody: { required: true, ...json(createInstanceBody, 'input') },
         responses: {
           '201': {
-            description: 'Recorded with status Pending; Location names the instance',
+            description:
+              'Recorded with status Pending; Location names the instance',
             ...json(instanceSchema),
           },
           ...errors(400, 401, 403, 409, 413),
@@ -141,11 +155,15 @@ export const openApiDocument = {
         },
       },
       delete: {
-        summary: 'Request deletion; idempotent while deleting (scope instances:write)',
+        summary:
+          'Request deletion; idempotent while deleting (scope instances:write)',
         security,
         parameters: parameters(instanceNameParam, 'path'),
         responses: {
-          '202': { description: 'Deletion recorded, status Deleting', ...json(instanceSchema) },
+          '202': {
+            description: 'Deletion recorded, status Deleting',
+            ...json(instanceSchema),
+          },
           ...errors(400, 401, 403, 404),
         },
       },
@@ -156,7 +174,10 @@ export const openApiDocument = {
         security,
         parameters: parameters(instanceNameParam, 'path'),
         responses: {
-          '200': { description: 'Events, oldest first', ...json(instanceEventsSchema) },
+          '200': {
+            description: 'Events, oldest first',
+            ...json(instanceEventsSchema),
+          },
           ...errors(400, 401, 403, 404),
         },
       },
@@ -167,7 +188,10 @@ export const openApiDocument = {
         security: userOnly,
         parameters: parameters(listApiKeysQuery, 'query'),
         responses: {
-          '200': { description: 'Keys without secrets', ...json(apiKeyListSchema) },
+          '200': {
+            description: 'Keys without secrets',
+            ...json(apiKeyListSchema),
+          },
           ...errors(400, 401, 403),
         },
       },
@@ -186,7 +210,10 @@ export const openApiDocument = {
         summary: 'Revoke an API key',
         security: userOnly,
         parameters: parameters(apiKeyIdParam, 'path'),
-        responses: { '204': { description: 'Revoked' }, ...errors(400, 401, 403, 404) },
+        responses: {
+          '204': { description: 'Revoked' },
+          ...errors(400, 401, 403, 404),
+        },
       },
     },
   },

@@ -20,11 +20,16 @@ const instanceName = z
   .meta({ description: INSTANCE_NAME_RULE, example: 'orders-preview' });
 
 const entityRef = z
-  .string({ error: 'must be an entity ref string such as group:default/team-a' })
-  .min(1, { error: 'must not be empty; use an entity ref such as group:default/team-a' })
+  .string({
+    error: 'must be an entity ref string such as group:default/team-a',
+  })
+  .min(1, {
+    error: 'must not be empty; use an entity ref such as group:default/team-a',
+  })
   .max(255, { error: 'must be at most 255 characters' })
   .regex(/^([a-zA-Z][\w-]*:)?([a-zA-Z0-9][\w.-]*\/)?[a-zA-Z0-9][\w.-]*$/, {
-    error: 'must be an entity ref such as group:default/team-a or user:default/jane',
+    error:
+      'must be an entity ref such as group:default/team-a or user:default/jane',
   });
 
 const chartVersion = z
@@ -34,9 +39,12 @@ const chartVersion = z
   });
 
 const planName = z
-  .string({ error: 'plan must be a string naming one of the plans of GET /v1/plans' })
+  .string({
+    error: 'plan must be a string naming one of the plans of GET /v1/plans',
+  })
   .regex(/^[a-z][a-z0-9-]{0,31}$/, {
-    error: 'plan must name one of the plans of GET /v1/plans (lowercase letters, digits, "-")',
+    error:
+      'plan must name one of the plans of GET /v1/plans (lowercase letters, digits, "-")',
   });
 
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES, {
@@ -86,13 +94,24 @@ export const createApiKeyBody = z
         .min(1, { error: 'name must be 1–100 characters' })
         .max(100, { error: 'name must be 1–100 characters' }),
       scopes: z
-        .array(apiKeyScope, { error: `scopes must be an array of ${API_KEY_SCOPES.join(', ')}` })
-        .min(1, { error: 'scopes must not be empty; omit it for the default (instances:read)' })
-        .max(API_KEY_SCOPES.length, { error: 'scopes lists a scope more than once' })
+        .array(apiKeyScope, {
+          error: `scopes must be an array of ${API_KEY_SCOPES.join(', ')}`,
+        })
+        .min(1, {
+          error:
+            'scopes must not be empty; omit it for the default (instances:read)',
+        })
+        .max(API_KEY_SCOPES.length, {
+          error: 'scopes lists a scope more than once',
+        })
         .optional(),
       expiresAt: z
         .string({ error: 'expiresAt must be an ISO 8601 date-time string' })
-        .datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z' })
+        .datetime({
+          offset: true,
+          error:
+            'expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z',
+        })
         .optional(),
     },
     { error: 'the request body must be a JSON object with at least "name"' },
@@ -100,9 +119,9 @@ export const createApiKeyBody = z
   .meta({ title: 'CreateApiKeyRequest' });
 
 export const apiKeyIdParam = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9]{16}$/, { error: 'id must be the 16-character id of an API key' }),
+  id: z.string().regex(/^[a-z0-9]{16}$/, {
+    error: 'id must be the 16-character id of an API key',
+  }),
 });
 
 export const listApiKeysQuery = z.strictObject({ owner: entityRef.optional() });
@@ -138,7 +157,10 @@ export const instanceSchema = z
     observedGeneration: z.number().int(),
     conditions: z.array(condition),
     components: z.array(component),
-    endpoints: z.strictObject({ api: z.string().optional(), studio: z.string().optional() }),
+    endpoints: z.strictObject({
+      api: z.string().optional(),
+      studio: z.string().optional(),
+    }),
     chart: z.strictObject({ name: z.string(), version: z.string() }),
     lastError: z.string().optional(),
     createdAt: z.iso.datetime(),
@@ -175,7 +197,11 @@ export const instanceEventsSchema = z
 export const plansSchema = z
   .strictObject({
     items: z.array(
-      z.strictObject({ name: z.string(), description: z.string(), default: z.boolean() }),
+      z.strictObject({
+        name: z.string(),
+        description: z.string(),
+        default: z.boolean(),
+      }),
     ),
   })
   .meta({ title: 'PlanList' });
@@ -219,9 +245,13 @@ export function describeIssues(error: z.ZodError, where: string): string {
   return error.issues
     .map(issue => {
       if (issue.code === 'unrecognized_keys') {
-        return `${where} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+        return `${where} has unknown field${
+          issue.keys.length > 1 ? 's' : ''
+        } ${issue.keys
           .map(k => `'${k}'`)
-          .join(', ')}; accepted fields are listed in GET /api/supacontrol/v1/openapi.json`;
+          .join(
+            ', ',
+          )}; accepted fields are listed in GET /api/supacontrol/v1/openapi.json`;
       }
       const path = issue.path.length > 0 ? issue.path.join('.') : where;
       return issue.message.startsWith(String(issue.path[0] ?? '\u0000'))

@@ -67,12 +67,17 @@ export class ApiKeyService {
   readonly #permissions: PermissionsService;
   readonly #auditor: AuditorService;
   readonly #logger: LoggerService;
-  readonly #isAllowed: ReturnType<typeof createConditionAuthorizer<ApiKeyRecord>>;
+  readonly #isAllowed: ReturnType<
+    typeof createConditionAuthorizer<ApiKeyRecord>
+  >;
   readonly #toCriteria: ReturnType<
     typeof createConditionTransformer<{ key: 'owner'; values: string[] }>
   >;
   // sha256(token) → when the bcrypt comparison succeeded. Never holds the token itself.
-  readonly #verified = new Map<string, { keyId: string; at: number; digest: Buffer }>();
+  readonly #verified = new Map<
+    string,
+    { keyId: string; at: number; digest: Buffer }
+  >();
   readonly #lastTouched = new Map<string, number>();
 
   static create(options: {
@@ -122,7 +127,9 @@ export class ApiKeyService {
         id,
         name: input.name,
         owner: user.userEntityRef.toLocaleLowerCase('en-US'),
-        ownershipRefs: user.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+        ownershipRefs: user.ownershipEntityRefs.map(r =>
+          r.toLocaleLowerCase('en-US'),
+        ),
         prefix: `${API_KEY_PREFIX}${id}`,
         secretHash: await bcrypt.hash(secret, BCRYPT_COST),
         scopes: [...new Set(input.scopes ?? DEFAULT_API_KEY_SCOPES)],
@@ -140,7 +147,10 @@ export class ApiKeyService {
     }
   }
 
-  async listKeys(caller: Caller, options: { owner?: string }): Promise<ApiKey[]> {
+  async listKeys(
+    caller: Caller,
+    options: { owner?: string },
+  ): Promise<ApiKey[]> {
     const user = await this.#requireUser(caller, 'list API keys');
     const [decision] = await this.#permissions.authorizeConditional(
       [{ permission: supacontrolApiKeyManagePermission }],
@@ -149,7 +159,9 @@ export class ApiKeyService {
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('You are not allowed to manage API keys');
     }
-    const owner = (options.owner ?? user.userEntityRef).toLocaleLowerCase('en-US');
+    const owner = (options.owner ?? user.userEntityRef).toLocaleLowerCase(
+      'en-US',
+    );
     const criteria =
       decision.result === AuthorizeResult.CONDITIONAL
         ? this.#toCriteria(decision.conditions)
@@ -225,7 +237,9 @@ export class ApiKeyService {
     }
     if (record.revokedAt) {
       throw new AuthenticationError(
-        `API key ${record.prefix} was revoked on ${record.revokedAt.toISOString()}`,
+        `API key ${
+          record.prefix
+        } was revoked on ${record.revokedAt.toISOString()}`,
       );
     }
     if (record.expiresAt && record.expiresAt.getTime() <= now) {
@@ -233,7 +247,8 @@ export class ApiKeyService {
         `API key ${record.prefix} expired on ${record.expiresAt.toISOString()}`,
       );
     }
-    const touched = this.#lastTouched.get(id) ?? record.lastUsedAt?.getTime() ?? 0;
+    const touched =
+      this.#lastTouched.get(id) ?? record.lastUsedAt?.getTime() ?? 0;
     if (now - touched >= TOUCH_INTERVAL_MS) {
       this.#lastTouched.set(id, now);
       await this.#store.touchKey(id, new Date(now));
@@ -243,10 +258,14 @@ export class ApiKeyService {
 
   async #requireUser(caller: Caller, what: string): Promise<UserCaller> {
     if (caller.kind === 'key') {
-      throw new NotAllowedError(`API keys cannot ${what}; sign in to the portal`);
+      throw new NotAllowedError(
+        `API keys cannot ${what}; sign in to the portal`,
+      );
     }
     if (caller.kind !== 'user') {
-      throw new NotAllowedError(`Only users can ${what}; API keys belong to a user`);
+      throw new NotAllowedError(
+        `Only users can ${what}; API keys belong to a user`,
+      );
     }
     return caller;
   }
@@ -265,11 +284,16 @@ export class ApiKeyService {
 }
 
 /** Validates the expiry of a new key: in the future and at most a year ahead. */
-export function parseKeyExpiry(value: string | undefined, now = new Date()): Date | undefined {
+export function parseKeyExpiry(
+  value: string | undefined,
+  now = new Date(),
+): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new InputError(`expiresAt must be an ISO 8601 date-time; got '${value}'`);
+    throw new InputError(
+      `expiresAt must be an ISO 8601 date-time; got '${value}'`,
+    );
   }
   if (date.getTime() <= now.getTime()) {
     throw new InputError(`expiresAt must be in the future; got '${value}'`);

@@ -13,7 +13,9 @@ describe('DatabaseHealthCheck', () => {
         } as any),
     };
 
-    await expect(DatabaseHealthCheck.create({ database }).check()).resolves.toEqual({
+    await expect(
+      DatabaseHealthCheck.create({ database }).check(),
+    ).resolves.toEqual({
       status: 'degraded',
       version: expect.any(String),
       database: {

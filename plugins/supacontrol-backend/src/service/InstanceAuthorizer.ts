@@ -28,7 +28,9 @@ type InstancePermission = ResourcePermission<
 >;
 
 /** The key scope that stands for a permission when an API key calls. */
-function scopeFor(permission: BasicPermission | InstancePermission): ApiKeyScope {
+function scopeFor(
+  permission: BasicPermission | InstancePermission,
+): ApiKeyScope {
   if (permission.name === supacontrolInstanceReadPermission.name) {
     return 'instances:read';
   }
@@ -56,7 +58,9 @@ function requireScope(
  */
 export class InstanceAuthorizer {
   readonly #permissions: PermissionsService;
-  readonly #isAllowed: ReturnType<typeof createConditionAuthorizer<InstanceRecord>>;
+  readonly #isAllowed: ReturnType<
+    typeof createConditionAuthorizer<InstanceRecord>
+  >;
   readonly #toCriteria: ReturnType<
     typeof createConditionTransformer<{ key: 'owner'; values: string[] }>
   >;
@@ -65,7 +69,10 @@ export class InstanceAuthorizer {
     permissions: PermissionsService;
     permissionsRegistry: PermissionsRegistryService;
   }): InstanceAuthorizer {
-    return new InstanceAuthorizer(options.permissions, options.permissionsRegistry);
+    return new InstanceAuthorizer(
+      options.permissions,
+      options.permissionsRegistry,
+    );
   }
 
   private constructor(
@@ -73,7 +80,9 @@ export class InstanceAuthorizer {
     registry: PermissionsRegistryService,
   ) {
     this.#permissions = permissions;
-    const ruleset = registry.getPermissionRuleset(instancePermissionResourceRef);
+    const ruleset = registry.getPermissionRuleset(
+      instancePermissionResourceRef,
+    );
     this.#isAllowed = createConditionAuthorizer(ruleset);
     this.#toCriteria = createConditionTransformer(ruleset);
   }
@@ -121,11 +130,20 @@ export class InstanceAuthorizer {
     permission: InstancePermission,
     instance: InstanceRecord,
   ): Promise<void> {
-    if (caller.kind === 'key' && caller.key.ownershipRefs.includes(instance.owner)) {
+    if (
+      caller.kind === 'key' &&
+      caller.key.ownershipRefs.includes(instance.owner)
+    ) {
       requireScope(caller, scopeFor(permission));
       return;
     }
-    if (!(await this.isAllowed(caller, supacontrolInstanceReadPermission, instance))) {
+    if (
+      !(await this.isAllowed(
+        caller,
+        supacontrolInstanceReadPermission,
+        instance,
+      ))
+    ) {
       throw new NotFoundError(`No instance named '${instance.name}'`);
     }
     if (
@@ -133,7 +151,9 @@ export class InstanceAuthorizer {
       !(await this.isAllowed(caller, permission, instance))
     ) {
       throw new NotAllowedError(
-        `You are not allowed to ${permission.attributes.action ?? 'use'} instance '${instance.name}' (${permission.name})`,
+        `You are not allowed to ${
+          permission.attributes.action ?? 'use'
+        } instance '${instance.name}' (${permission.name})`,
       );
     }
   }

@@ -46,7 +46,10 @@ export function toInstance(record: InstanceRecord): Instance {
 function normalizeOwner(owner: string): string {
   try {
     return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     throw new InputError(
@@ -96,7 +99,10 @@ export class InstanceService {
     }));
   }
 
-  async createInstance(input: CreateInstanceRequest, caller: Caller): Promise<Instance> {
+  async createInstance(
+    input: CreateInstanceRequest,
+    caller: Caller,
+  ): Promise<Instance> {
     const audit = auditOptionsOf(caller);
     const auditorEvent = await this.#auditor.createEvent({
       eventId: SUPACONTROL_AUDIT_EVENTS.instanceCreate,
@@ -109,7 +115,9 @@ export class InstanceService {
       const plan = input.plan ?? this.#config.defaultPlan;
       if (!this.#config.plans.some(p => p.name === plan)) {
         throw new InputError(
-          `plan must be one of ${this.#config.plans.map(p => `'${p.name}'`).join(', ')}; got '${plan}'`,
+          `plan must be one of ${this.#config.plans
+            .map(p => `'${p.name}'`)
+            .join(', ')}; got '${plan}'`,
         );
       }
       const owner = this.#resolveOwner(input.owner, caller);
@@ -143,7 +151,11 @@ export class InstanceService {
         message: `Created with plan '${plan}', owned by ${owner}`,
         createdAt: now,
       });
-      this.#logger.info('Instance requested', { instance: record.name, owner, plan });
+      this.#logger.info('Instance requested', {
+        instance: record.name,
+        owner,
+        plan,
+      });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(record.name);
       return toInstance(record);
@@ -154,7 +166,12 @@ export class InstanceService {
   }
 
   async listInstances(
-    query: { owner?: string; status?: InstanceStatus; limit: number; cursor?: string },
+    query: {
+      owner?: string;
+      status?: InstanceStatus;
+      limit: number;
+      cursor?: string;
+    },
     caller: Caller,
   ): Promise<ListInstancesResponse> {
     const criteria = await this.#authorizer.readCriteria(caller);
@@ -172,13 +189,24 @@ export class InstanceService {
 
   async getInstance(name: string, caller: Caller): Promise<Instance> {
     const record = await this.#find(name);
-    await this.#authorizer.authorize(caller, supacontrolInstanceReadPermission, record);
+    await this.#authorizer.authorize(
+      caller,
+      supacontrolInstanceReadPermission,
+      record,
+    );
     return toInstance(record);
   }
 
-  async listEvents(name: string, caller: Caller): Promise<{ items: InstanceEvent[] }> {
+  async listEvents(
+    name: string,
+    caller: Caller,
+  ): Promise<{ items: InstanceEvent[] }> {
     const record = await this.#find(name);
-    await this.#authorizer.authorize(caller, supacontrolInstanceReadPermission, record);
+    await this.#authorizer.authorize(
+      caller,
+      supacontrolInstanceReadPermission,
+      record,
+    );
     const events = await this.#store.listEvents(record.id);
     return {
       items: events.map(e => ({
@@ -206,9 +234,15 @@ export class InstanceService {
     let record: InstanceRecord | undefined;
     try {
       record = await this.#find(name);
-      await this.#authorizer.authorize(caller, supacontrolInstanceDeletePermission, record);
+      await this.#authorizer.authorize(
+        caller,
+        supacontrolInstanceDeletePermission,
+        record,
+      );
       if (record.desiredState === 'deleted') {
-        await auditorEvent.success({ meta: { instanceId: record.id, alreadyDeleting: true } });
+        await auditorEvent.success({
+          meta: { instanceId: record.id, alreadyDeleting: true },
+        });
         return toInstance(record);
       }
       const updated = await this.#store.updateInstance(record.id, {
@@ -271,14 +305,17 @@ export class InstanceService {
       caller.kind === 'user'
         ? caller.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'))
         : caller.key.ownershipRefs;
-    const self = caller.kind === 'user' ? caller.userEntityRef : caller.key.owner;
+    const self =
+      caller.kind === 'user' ? caller.userEntityRef : caller.key.owner;
     if (!requested) {
       return self.toLocaleLowerCase('en-US');
     }
     const owner = normalizeOwner(requested);
     if (!own.includes(owner)) {
       throw new NotAllowedError(
-        `You can only create instances owned by yourself or your groups (${own.join(', ')}); got '${requested}'`,
+        `You can only create instances owned by yourself or your groups (${own.join(
+          ', ',
+        )}); got '${requested}'`,
       );
     }
     return owner;

@@ -36,7 +36,11 @@ class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+function parse<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: string,
+): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new InputError(describeIssues(result.error, where));
@@ -68,7 +72,9 @@ function presentedApiKey(req: Request): string | undefined {
  *
  * @internal
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { healthCheck, instances, apiKeys, httpAuth, userInfo } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -97,12 +103,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (token !== undefined) {
       return { kind: 'key', key: await apiKeys.authenticate(token) };
     }
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     if ('userEntityRef' in credentials.principal) {
       const info = await userInfo.getUserInfo(credentials);
       return {
         kind: 'user',
-        credentials: credentials as Extract<Caller, { kind: 'user' }>['credentials'],
+        credentials: credentials as Extract<
+          Caller,
+          { kind: 'user' }
+        >['credentials'],
         userEntityRef: info.userEntityRef,
         ownershipEntityRefs: info.ownershipEntityRefs,
         request: req,
@@ -110,7 +121,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     return {
       kind: 'service',
-      credentials: credentials as Extract<Caller, { kind: 'service' }>['credentials'],
+      credentials: credentials as Extract<
+        Caller,
+        { kind: 'service' }
+      >['credentials'],
       subject: (credentials.principal as { subject: string }).subject,
       request: req,
     };
@@ -161,7 +175,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     requireJsonBody(req);
     const body = parse(createApiKeyBody, req.body, 'body');
     const created = await apiKeys.createKey(
-      { name: body.name, scopes: body.scopes, expiresAt: parseKeyExpiry(body.expiresAt) },
+      {
+        name: body.name,
+        scopes: body.scopes,
+        expiresAt: parseKeyExpiry(body.expiresAt),
+      },
       callerOf(res),
     );
     res.status(201).json(created);
@@ -174,19 +192,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   // Body-parser failures come as plain errors with a status; give them a message that says what to do.
-  router.use((error: any, _req: Request, _res: Response, next: NextFunction) => {
-    if (error?.type === 'entity.too.large') {
-      next(new PayloadTooLargeError('the request body must be at most 64 KiB'));
-    } else if (error?.type === 'entity.parse.failed') {
-      next(
-        new InputError(
-          `the request body must be a JSON object; it could not be parsed: ${error.message}`,
-        ),
-      );
-    } else {
-      next(error);
-    }
-  });
+  router.use(
+    (error: any, _req: Request, _res: Response, next: NextFunction) => {
+      if (error?.type === 'entity.too.large') {
+        next(
+          new PayloadTooLargeError('the request body must be at most 64 KiB'),
+        );
+      } else if (error?.type === 'entity.parse.failed') {
+        next(
+          new InputError(
+            `the request body must be a JSON object; it could not be parsed: ${error.message}`,
+          ),
+        );
+      } else {
+        next(error);
+      }
+    },
+  );
 
   return router;
 }

@@ -1,0 +1,163 @@
+// Command lines of the control-plane components. Everything binds to
+// 127.0.0.1 on ports picked at start, so several clusters can run side by
+// side and nothing is reachable from outside the machine.
+
+import { join } from 'node:path';
+import { frontProxyClientName, type ClusterPki } from './pki.ts';
+import { fakeNodeAnnotation } from './kwok.ts';
+
+export interface ClusterLayout {
+  binDir: string;
+  workDir: string;
+  pki: ClusterPki;
+  ports: {
+    etcdClient: number;
+    etcdPeer: number;
+    apiserver: number;
+    controllerManager: number;
+    scheduler: number;
+  };
+  kubeconfigs: { admin: string; controllerManager: string; scheduler: string };
+}
+
+/** Virtual service IPs: never routed, nothing implements them. */
+export const serviceCidr = '10.96.0.0/16';
+/**
+ * Pod IPs handed out by kwok. Loopback, so that no request to a "pod" can
+ * leave the machine; the apiserver refuses to proxy to loopback addresses.
+ */
+export const podCidr = '127.65.0.0/16';
+
+export interface ComponentSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** Clients stop first (0), then the apiserver (1), then etcd (2). */
+  stopTier?: number;
+}
+
+export function etcd(l: ClusterLayout): ComponentSpec {
+  const client = `http://127.0.0.1:${l.ports.etcdClient}`;
+  const peer = `http://127.0.0.1:${l.ports.etcdPeer}`;
+  return {
+    name: 'etcd',
+    command: join(l.binDir, 'etcd'),
+    stopTier: 2,
+    args: [
+      '--name=test',
+      `--data-dir=${join(l.workDir, 'etcd')}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=test=${peer}`,
+      // Test data: losing it on a crash is fine, waiting for the disk is not.
+      '--unsafe-no-fsync',
+      '--auto-compaction-retention=1',
+      '--log-level=warn',
+    ],
+  };
+}
+
+export function kubeApiserver(l: ClusterLayout): ComponentSpec {
+  const { pki } = l;
+  return {
+    name: 'kube-apiserver',
+    command: join(l.binDir, 'kube-apiserver'),
+    stopTier: 1,
+    args: [
+      `--etcd-servers=http://127.0.0.1:${l.ports.etcdClient}`,
+      '--bind-address=127.0.0.1',
+      // Without it the apiserver looks for a host IP on the default route.
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${l.ports.apiserver}`,
+      `--cert-dir=${join(l.workDir, 'apiserver')}`,
+      `--tls-cert-file=${pki.apiserver.certPath}`,
+      `--tls-private-key-file=${pki.apiserver.keyPath}`,
+      `--client-ca-file=${pki.ca.certPath}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${pki.serviceAccountPublicKeyPath}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
+      '--authorization-mode=Node,RBAC',
+      // The aggregation layer's settings, published in kube-system's
+      // extension-apiserver-authentication ConfigMap, which the controller
+      // manager and scheduler (and any aggregated API server) read.
+      `--requestheader-client-ca-file=${pki.frontProxyCa.certPath}`,
+      `--requestheader-allowed-names=${frontProxyClientName}`,
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${pki.frontProxyClient.certPath}`,
+      `--proxy-client-key-file=${pki.frontProxyClient.keyPath}`,
+      `--service-cluster-ip-range=${serviceCidr}`,
+      '--allow-privileged=true',
+      // The reconciler would publish 127.0.0.1 as the endpoint of the
+      // `kubernetes` Service, which validation rejects every 10 s; no
+      // client of this cluster reaches the apiserver through that Service.
+      '--endpoint-reconciler-type=none',
+      '--profiling=false',
+    ],
+  };
+}
+
+export function kubeControllerManager(l: ClusterLayout): ComponentSpec {
+  const kubeconfig = l.kubeconfigs.controllerManager;
+  return {
+    name: 'kube-controller-manager',
+    command: join(l.binDir, 'kube-controller-manager'),
+    args: [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      '--authorization-always-allow-paths=/healthz,/readyz,/livez',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${l.ports.controllerManager}`,
+      `--cert-dir=${join(l.workDir, 'controller-manager')}`,
+      '--leader-elect=false',
+      // Each controller acts as its own service account, so RBAC is
+      // exercised the way it is in a real cluster.
+      '--use-service-account-credentials=true',
+      `--root-ca-file=${l.pki.ca.certPath}`,
+      `--service-account-private-key-file=${l.pki.serviceAccountKeyPath}`,
+      `--cluster-signing-cert-file=${l.pki.ca.certPath}`,
+      `--cluster-signing-key-file=${l.pki.ca.keyPath}`,
+      `--service-cluster-ip-range=${serviceCidr}`,
+      '--kube-api-qps=100',
+      '--kube-api-burst=200',
+    ],
+  };
+}
+
+export function kubeScheduler(l: ClusterLayout): ComponentSpec {
+  const kubeconfig = l.kubeconfigs.scheduler;
+  return {
+    name: 'kube-scheduler',
+    command: join(l.binDir, 'kube-scheduler'),
+    args: [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      '--authorization-always-allow-paths=/healthz,/readyz,/livez',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${l.ports.scheduler}`,
+      `--cert-dir=${join(l.workDir, 'scheduler')}`,
+      '--leader-elect=false',
+    ],
+  };
+}
+
+export function kwok(l: ClusterLayout, configPath: string): ComponentSpec {
+  return {
+    name: 'kwok',
+    command: join(l.binDir, 'kwok'),
+    args: [
+      `--kubeconfig=${l.kubeconfigs.admin}`,
+      `--config=${configPath}`,
+      '--manage-all-nodes=false',
+      `--manage-nodes-with-annotation-selector=${fakeNodeAnnotation.key}=${fakeNodeAnnotation.value}`,
+      `--cidr=${podCidr}`,
+      '--node-ip=127.0.0.1',
+      '--node-lease-duration-seconds=40',
+    ],
+  };
+}
