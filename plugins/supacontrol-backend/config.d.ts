@@ -18,14 +18,60 @@ export interface Config {
         description?: string;
         /** The plan used when a request names none; at most one plan may set it. */
         default?: boolean;
+        /** `spec.hard` of the namespace's ResourceQuota, e.g. `requests.cpu: '4'`. */
+        quota?: { [resource: string]: string };
+        /** Chart values merged over SupaControl's (resources, persistence, replicas, ...). */
+        values?: object;
       };
     };
     /** The Helm chart every instance is installed from. */
     chart?: {
-      /** Chart name, recorded on each instance. Default `supabase`. */
+      /** Chart name, recorded on each instance and used with a repository source. Default `supabase`. */
       name?: string;
       /** Pinned chart version (semantic version). Default `0.1.0`, the bundled chart. */
       version?: string;
+      /**
+       * A chart directory (default: the bundled `charts/supabase`), a chart repository URL
+       * (`https://…`, with `name` and `version`) or an OCI reference (`oci://…`, with `version`).
+       */
+      source?: string;
+    };
+    /** The cluster instances run on. Without it the portal runs but cannot create instances. */
+    kubernetes?: {
+      /** A kubeconfig file; its current context unless `context` is set. */
+      kubeconfigPath?: string;
+      context?: string;
+      /** Use the service account of the pod the backend runs in. */
+      inCluster?: boolean;
+    };
+    helm?: {
+      /** The helm binary (v3.18+ or v4). Default `helm` from PATH. */
+      binary?: string;
+      /** Timeout of each helm call. Default 300. */
+      timeoutSeconds?: number;
+    };
+    reconcile?: {
+      /** False: this replica only serves the API. Default true. */
+      enabled?: boolean;
+      /** Period of the full reconcile pass. Default 30. */
+      intervalSeconds?: number;
+      /** Instances reconciled at once by one replica. Default 4. */
+      concurrency?: number;
+      /** Failed attempts in a row before an instance is Failed. Default 5. */
+      maxAttempts?: number;
+      /** First retry delay, doubled per failure. Default 5. */
+      backoffBaseSeconds?: number;
+      /** Longest retry delay. Default 300. */
+      backoffMaxSeconds?: number;
+      /** How long a replica holds an instance while working on it (renewed). Default 120. */
+      leaseSeconds?: number;
+    };
+    /** Public URLs through an ingress controller: `<name>.<domain>` and `studio-<name>.<domain>`. */
+    ingress?: {
+      domain?: string;
+      className?: string;
+      /** cert-manager ClusterIssuer for the TLS certificates. */
+      clusterIssuer?: string;
     };
   };
 }

@@ -18,6 +18,16 @@ import permissionBackend from '@backstage/plugin-permission-backend';
 import supacontrolBackend from '@internal/plugin-supacontrol-backend';
 import permissionPolicyModule from './permissionPolicy';
 
+function testKubeconfigPath(): string {
+  const path = process.env.SUPACONTROL_TEST_KUBECONFIG;
+  if (!path) {
+    throw new Error(
+      'SUPACONTROL_TEST_KUBECONFIG is not set: run the tests with ./scripts/test, or ./scripts/cluster up and source <(./scripts/cluster env)',
+    );
+  }
+  return path;
+}
+
 /*
  * The SupaControl API with the portal's real permission backend and policy, on SQLite and
  * PostgreSQL: every endpoint for every kind of caller. Responses are checked against the OpenAPI
@@ -103,7 +113,12 @@ async function startBackend(knex: Knex) {
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },
-          supacontrol: { admins: ['group:default/admins'] },
+          supacontrol: {
+            admins: ['group:default/admins'],
+            // The API checks namespaces in the cluster; this test leaves reconciling to others.
+            kubernetes: { kubeconfigPath: testKubeconfigPath() },
+            reconcile: { enabled: false },
+          },
         },
       }),
       userInfoFactory,

@@ -21,7 +21,33 @@ describe('supacontrolPlugin', () => {
       status: 'ok',
       version: packageJson.version,
       database: { status: 'ok', client: 'better-sqlite3' },
+      kubernetes: {
+        status: 'not-configured',
+        message:
+          'No cluster connected: set supacontrol.kubernetes.kubeconfigPath (or inCluster: true)',
+      },
     });
+  });
+
+  it('answers 503 with what to configure when no cluster is connected', async () => {
+    const { server } = await startTestBackend({ features: [supacontrolPlugin] });
+
+    const response = await request(server)
+      .post('/api/supacontrol/v1/instances')
+      .set('Authorization', mockCredentials.user.header('user:default/alice'))
+      .send({ name: 'orders' });
+
+    expect(response.status).toBe(503);
+    expect(response.body.error).toEqual({
+      name: 'ServiceUnavailableError',
+      message:
+        'No Kubernetes cluster is configured, so instances cannot be created: set ' +
+        'supacontrol.kubernetes.kubeconfigPath (or supacontrol.kubernetes.inCluster: true) in backstage.yaml',
+    });
+    const list = await request(server)
+      .get('/api/supacontrol/v1/instances')
+      .set('Authorization', mockCredentials.user.header('user:default/alice'));
+    expect(list.status).toBe(200);
   });
 
   it('still requires credentials for routes other than health', async () => {

@@ -25,6 +25,10 @@ import { DatabaseHealthCheck } from './service/DatabaseHealthCheck';
 import { InstanceAuthorizer } from './service/InstanceAuthorizer';
 import { InstanceService } from './service/InstanceService';
 import { createRouter } from './service/router';
+import { HelmClient } from './helm/HelmClient';
+import { KubernetesClient } from './kubernetes/KubernetesClient';
+import { InstanceDriver } from './lifecycle/InstanceDriver';
+import { InstanceReconciler } from './lifecycle/InstanceReconciler';
 
 /**
  * The SupaControl backend plugin, mounted at `/api/supacontrol`.
@@ -45,6 +49,8 @@ export const supacontrolPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { httpRouter, database, permissionsRegistry } = deps;
@@ -71,6 +77,37 @@ export const supacontrolPlugin = createBackendPlugin({
             Promise.all(ids.map(id => apiKeyStore.getKey(id))),
         });
 
+        // Without a cluster the portal still runs: health says so and create answers 503.
+        let kubernetes: KubernetesClient | undefined;
+        let driver: InstanceDriver | undefined;
+        let reconciler: InstanceReconciler | undefined;
+        if (config.kubernetes) {
+          kubernetes = KubernetesClient.create(config.kubernetes);
+          const helm = HelmClient.create({
+            binary: config.helm.binary,
+            timeoutMs: config.helm.timeoutMs,
+            kubeconfigPath: kubernetes.kubeconfigPath,
+            kubeContext: kubernetes.context,
+          });
+          deps.lifecycle.addShutdownHook(() => helm.killAll());
+          driver = InstanceDriver.create({ kube: kubernetes, helm, config });
+          if (config.reconcile.enabled) {
+            reconciler = InstanceReconciler.create({
+              store: instanceStore,
+              driver,
+              config,
+              logger: deps.logger,
+            });
+            const started = reconciler;
+            deps.lifecycle.addStartupHook(() => started.schedule(deps.scheduler));
+            deps.lifecycle.addShutdownHook(() => started.stop());
+          }
+        } else {
+          deps.logger.warn(
+            'No Kubernetes cluster configured (supacontrol.kubernetes): instances cannot be created',
+          );
+        }
+
         const authorizer = InstanceAuthorizer.create(deps);
         const instances = InstanceService.create({
           store: instanceStore,
@@ -78,6 +115,8 @@ export const supacontrolPlugin = createBackendPlugin({
           auditor: deps.auditor,
           logger: deps.logger,
           config,
+          driver,
+          onChange: name => reconciler?.trigger(name),
         });
         const apiKeys = ApiKeyService.create({
           store: apiKeyStore,
@@ -89,7 +128,7 @@ export const supacontrolPlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
-            healthCheck: DatabaseHealthCheck.create({ database }),
+            healthCheck: DatabaseHealthCheck.create({ database, kubernetes }),
             instances,
             apiKeys,
             httpAuth: deps.httpAuth,

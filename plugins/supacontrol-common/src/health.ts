@@ -31,4 +31,12 @@ export interface HealthResponse {
     /** Why the check failed; present only when `status` is `error`. */
     message?: string;
   };
+  /**
+   * The Kubernetes cluster instances run on. `not-configured` means the portal runs without one:
+   * instances can be listed but not created.
+   */
+  kubernetes: {
+    status: HealthCheckStatus | 'not-configured';
+    message?: string;
+  };
 }

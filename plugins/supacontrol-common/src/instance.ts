@@ -113,3 +113,18 @@ export interface InstancePlan {
   description: string;
   default: boolean;
 }
+
+/**
+ * Body of `GET /v1/instances/:name/credentials`: what an application needs to use the instance.
+ * Read from the instance Secret in the cluster; never stored by SupaControl.
+ *
+ * @public
+ */
+export interface InstanceCredentials {
+  apiUrl: string;
+  studioUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  postgresUrl: string;
+  dashboard: { username: string; password: string };
+}

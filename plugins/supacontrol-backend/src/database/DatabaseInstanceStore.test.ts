@@ -37,6 +37,7 @@ function record(
     status: 'Pending',
     desiredState: 'running',
     generation: 1,
+    failureCount: 0,
     observedGeneration: 0,
     conditions: [],
     components: [],

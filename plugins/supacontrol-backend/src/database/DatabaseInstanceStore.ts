@@ -49,6 +49,8 @@ type InstanceRow = {
   created_at: unknown;
   updated_at: unknown;
   deleted_at: unknown;
+  failure_count: number;
+  next_attempt_at: unknown;
 };
 
 function fromRow(row: InstanceRow): InstanceRecord {
@@ -71,6 +73,8 @@ function fromRow(row: InstanceRow): InstanceRecord {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     deletedAt: toOptionalDate(row.deleted_at),
+    failureCount: Number(row.failure_count ?? 0),
+    nextAttemptAt: toOptionalDate(row.next_attempt_at),
   };
 }
 
@@ -99,6 +103,8 @@ function toRow(
   set('created_at', patch.createdAt);
   set('updated_at', patch.updatedAt);
   if ('deletedAt' in patch) row.deleted_at = patch.deletedAt ?? null;
+  set('failure_count', patch.failureCount);
+  if ('nextAttemptAt' in patch) row.next_attempt_at = patch.nextAttemptAt ?? null;
   return row;
 }
 
@@ -222,6 +228,51 @@ export class DatabaseInstanceStore implements InstanceStore {
       throw new Error(`Instance ${id} disappeared while it was being updated`);
     }
     return fromRow(row);
+  }
+
+  async claimDue(options: {
+    owner: string;
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    names?: string[];
+  }): Promise<InstanceRecord[]> {
+    const { owner, now, leaseMs, limit, names } = options;
+    const due = this.#db<InstanceRow>('instances')
+      .whereNull('deleted_at')
+      .whereNot({ status: 'Failed' })
+      .where(b => b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
+      .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
+      .orderBy('updated_at', 'asc')
+      .limit(limit)
+      .select('id');
+    if (names) due.whereIn('name', names);
+    const claimed: InstanceRecord[] = [];
+    for (const { id } of await due) {
+      // The lease is taken by a conditional UPDATE; of two replicas racing, one updates 1 row.
+      const count = await this.#db('instances')
+        .where({ id })
+        .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
+        .update({ lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs) });
+      if (count === 1) {
+        const row = await this.#db<InstanceRow>('instances').where({ id }).first();
+        if (row) claimed.push(fromRow(row));
+      }
+    }
+    return claimed;
+  }
+
+  async renewLease(id: string, owner: string, until: Date): Promise<boolean> {
+    const count = await this.#db('instances')
+      .where({ id, lease_owner: owner })
+      .update({ lease_until: until });
+    return count === 1;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.#db('instances')
+      .where({ id, lease_owner: owner })
+      .update({ lease_owner: null, lease_until: null });
   }
 
   async addEvent(event: InstanceEventRecord): Promise<void> {

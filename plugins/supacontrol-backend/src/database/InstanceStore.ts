@@ -20,6 +20,20 @@ export interface InstanceStore {
     id: string,
     patch: Partial<Omit<InstanceRecord, 'id' | 'name' | 'createdAt'>>,
   ): Promise<InstanceRecord>;
+  /**
+   * Takes the lease of up to `limit` instances that need work (not Deleted, not Failed, due) and
+   * whose lease is free or expired. Atomic per instance, so replicas never work on one at once.
+   */
+  claimDue(options: {
+    owner: string;
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    names?: string[];
+  }): Promise<InstanceRecord[]>;
+  /** Extends a held lease; false when another owner has taken it. */
+  renewLease(id: string, owner: string, until: Date): Promise<boolean>;
+  releaseLease(id: string, owner: string): Promise<void>;
   addEvent(event: InstanceEventRecord): Promise<void>;
   listEvents(instanceId: string): Promise<InstanceEventRecord[]>;
 }

@@ -27,6 +27,10 @@ export interface InstanceRecord {
   createdAt: Date;
   updatedAt: Date;
   deletedAt?: Date;
+  /** Consecutive failed reconcile attempts. */
+  failureCount: number;
+  /** Not before this time does the reconciler try again (backoff). */
+  nextAttemptAt?: Date;
 }
 
 /** A filter the permission framework produced, as `IS_OWNER` conditions over the owner column. */

@@ -6,6 +6,7 @@ import {
   createApiKeyBody,
   createdApiKeySchema,
   createInstanceBody,
+  credentialsSchema,
   errorSchema,
   instanceEventsSchema,
   instanceListSchema,
@@ -51,6 +52,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such resource the caller may read',
   409: 'The name is taken by another live instance',
   413: 'The request body is larger than 64 KiB',
+  503: 'No Kubernetes cluster is configured',
 };
 
 const errors = (...codes: number[]) =>
@@ -140,7 +142,7 @@ export const openApiDocument = {
               'Recorded with status Pending; Location names the instance',
             ...json(instanceSchema),
           },
-          ...errors(400, 401, 403, 409, 413),
+          ...errors(400, 401, 403, 409, 413, 503),
         },
       },
     },
@@ -165,6 +167,29 @@ export const openApiDocument = {
             ...json(instanceSchema),
           },
           ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    '/v1/instances/{name}/retry': {
+      post: {
+        summary: 'Re-arm a Failed instance (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '202': { description: 'Pending (or Deleting) again', ...json(instanceSchema) },
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    '/v1/instances/{name}/credentials': {
+      get: {
+        summary:
+          'API URL, anon and service_role keys, Postgres URL, Studio and dashboard credentials (scope instances:credentials)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '200': { description: 'Read from the instance Secret', ...json(credentialsSchema) },
+          ...errors(400, 401, 403, 404, 409, 503),
         },
       },
     },

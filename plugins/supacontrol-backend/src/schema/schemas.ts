@@ -194,6 +194,17 @@ export const instanceEventsSchema = z
   })
   .meta({ title: 'InstanceEvents' });
 
+export const credentialsSchema = z
+  .strictObject({
+    apiUrl: z.string(),
+    studioUrl: z.string(),
+    anonKey: z.string(),
+    serviceRoleKey: z.string(),
+    postgresUrl: z.string(),
+    dashboard: z.strictObject({ username: z.string(), password: z.string() }),
+  })
+  .meta({ title: 'InstanceCredentials' });
+
 export const plansSchema = z
   .strictObject({
     items: z.array(

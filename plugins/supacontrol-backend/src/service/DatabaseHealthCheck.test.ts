@@ -23,6 +23,7 @@ describe('DatabaseHealthCheck', () => {
         client: 'pg',
         message: 'connect ECONNREFUSED 127.0.0.1:5432',
       },
+      kubernetes: { status: 'not-configured', message: expect.stringContaining('No cluster connected') },
     });
   });
 });

@@ -1,17 +1,26 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CreateInstanceRequest,
   Instance,
+  InstanceCredentials,
   InstanceEvent,
   InstancePlan,
   InstanceStatus,
   ListInstancesResponse,
   SUPACONTROL_AUDIT_EVENTS,
   instanceNamespace,
+  supacontrolInstanceCredentialsReadPermission,
   supacontrolInstanceDeletePermission,
   supacontrolInstanceReadPermission,
+  supacontrolInstanceUpdatePermission,
 } from '@internal/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { InstanceStore } from '../database/InstanceStore';
@@ -19,9 +28,13 @@ import { InstanceRecord } from '../database/types';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import { actorOf, auditOptionsOf, Caller } from './callers';
 import { InstanceAuthorizer } from './InstanceAuthorizer';
+import { InstanceDriver, instanceEndpoints } from '../lifecycle/InstanceDriver';
 
 /** The API's view of a record. */
-export function toInstance(record: InstanceRecord): Instance {
+export function toInstance(
+  record: InstanceRecord,
+  ingress?: SupaControlConfig['ingress'],
+): Instance {
   return {
     name: record.name,
     namespace: record.namespace,
@@ -34,7 +47,7 @@ export function toInstance(record: InstanceRecord): Instance {
     observedGeneration: record.observedGeneration,
     conditions: record.conditions,
     components: record.components,
-    endpoints: {},
+    endpoints: record.deletedAt ? {} : instanceEndpoints(record, ingress),
     chart: { name: record.chartName, version: record.chartVersion },
     lastError: record.lastError,
     createdAt: record.createdAt.toISOString(),
@@ -69,6 +82,7 @@ export class InstanceService {
   readonly #logger: LoggerService;
   readonly #config: SupaControlConfig;
   readonly #onChange: (name: string) => void;
+  readonly #driver?: InstanceDriver;
 
   static create(options: {
     store: InstanceStore;
@@ -78,6 +92,8 @@ export class InstanceService {
     config: SupaControlConfig;
     /** Called after each recorded change, so the reconciler can act without waiting. */
     onChange?: (name: string) => void;
+    /** Undefined when no cluster is configured: instances can be read, not created. */
+    driver?: InstanceDriver;
   }): InstanceService {
     return new InstanceService(options);
   }
@@ -89,6 +105,11 @@ export class InstanceService {
     this.#logger = options.logger;
     this.#config = options.config;
     this.#onChange = options.onChange ?? (() => {});
+    this.#driver = options.driver;
+  }
+
+  #toInstance(record: InstanceRecord): Instance {
+    return toInstance(record, this.#config.ingress);
   }
 
   listPlans(): InstancePlan[] {
@@ -121,11 +142,23 @@ export class InstanceService {
         );
       }
       const owner = this.#resolveOwner(input.owner, caller);
+      if (!this.#driver) {
+        throw new ServiceUnavailableError(
+          'No Kubernetes cluster is configured, so instances cannot be created: set ' +
+            'supacontrol.kubernetes.kubeconfigPath (or supacontrol.kubernetes.inCluster: true) in backstage.yaml',
+        );
+      }
+      const namespace = instanceNamespace(input.name);
+      if ((await this.#driver.namespaceOwnership(namespace)) !== 'absent') {
+        throw new ConflictError(
+          `Namespace ${namespace} already exists in the cluster and is not this instance's; choose another name`,
+        );
+      }
       const now = new Date();
       const record: InstanceRecord = {
         id: randomUUID(),
         name: input.name,
-        namespace: instanceNamespace(input.name),
+        namespace,
         owner,
         createdBy: actorOf(caller),
         plan,
@@ -134,6 +167,7 @@ export class InstanceService {
         status: 'Pending',
         desiredState: 'running',
         generation: 1,
+        failureCount: 0,
         observedGeneration: 0,
         conditions: [],
         components: [],
@@ -158,7 +192,7 @@ export class InstanceService {
       });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(record.name);
-      return toInstance(record);
+      return this.#toInstance(record);
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });
       throw error;
@@ -181,7 +215,7 @@ export class InstanceService {
       criteria,
     });
     return {
-      items: page.items.map(toInstance),
+      items: page.items.map(r => this.#toInstance(r)),
       totalCount: page.totalCount,
       nextCursor: page.nextCursor,
     };
@@ -194,7 +228,7 @@ export class InstanceService {
       supacontrolInstanceReadPermission,
       record,
     );
-    return toInstance(record);
+    return this.#toInstance(record);
   }
 
   async listEvents(
@@ -243,7 +277,7 @@ export class InstanceService {
         await auditorEvent.success({
           meta: { instanceId: record.id, alreadyDeleting: true },
         });
-        return toInstance(record);
+        return this.#toInstance(record);
       }
       const updated = await this.#store.updateInstance(record.id, {
         desiredState: 'deleted',
@@ -265,7 +299,7 @@ export class InstanceService {
       this.#logger.info('Instance deletion requested', { instance: name });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(name);
-      return toInstance(updated);
+      return this.#toInstance(updated);
     } catch (error) {
       if (record && error instanceof NotAllowedError) {
         // A refused attempt on an instance the caller can see belongs in its history.
@@ -279,6 +313,103 @@ export class InstanceService {
           createdAt: new Date(),
         });
       }
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** Re-arms a Failed instance: back to Pending (or Deleting, if it failed while deleting). */
+  async retryInstance(name: string, caller: Caller): Promise<Instance> {
+    const audit = auditOptionsOf(caller);
+    const auditorEvent = await this.#auditor.createEvent({
+      eventId: SUPACONTROL_AUDIT_EVENTS.instanceUpdate,
+      severityLevel: 'medium',
+      request: audit.request,
+      meta: { ...audit.meta, name, action: 'retry' },
+    });
+    try {
+      const record = await this.#find(name);
+      await this.#authorizer.authorize(caller, supacontrolInstanceUpdatePermission, record);
+      if (record.status !== 'Failed') {
+        throw new ConflictError(
+          `Instance '${name}' is ${record.status}; only Failed instances can be retried`,
+        );
+      }
+      const to = record.desiredState === 'deleted' ? 'Deleting' : 'Pending';
+      const updated = await this.#store.updateInstance(record.id, {
+        status: to,
+        failureCount: 0,
+        nextAttemptAt: undefined,
+        lastError: undefined,
+        generation: record.generation + 1,
+        updatedAt: new Date(),
+      });
+      await this.#store.addEvent({
+        id: randomUUID(),
+        instanceId: record.id,
+        instanceName: name,
+        actor: actorOf(caller),
+        action: 'retry',
+        fromStatus: 'Failed',
+        toStatus: to,
+        message: `Retry requested after: ${record.lastError ?? 'failure'}`,
+        createdAt: updated.updatedAt,
+      });
+      await auditorEvent.success({ meta: { instanceId: record.id } });
+      this.#onChange(name);
+      return this.#toInstance(updated);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** Connection details from the instance Secret in the cluster; audited as a sensitive read. */
+  async getCredentials(name: string, caller: Caller): Promise<InstanceCredentials> {
+    const audit = auditOptionsOf(caller);
+    const auditorEvent = await this.#auditor.createEvent({
+      eventId: SUPACONTROL_AUDIT_EVENTS.instanceCredentialsRead,
+      severityLevel: 'high',
+      request: audit.request,
+      meta: { ...audit.meta, name },
+    });
+    try {
+      const record = await this.#find(name);
+      await this.#authorizer.authorize(
+        caller,
+        supacontrolInstanceCredentialsReadPermission,
+        record,
+      );
+      if (record.deletedAt) {
+        throw new NotFoundError(`Instance '${name}' was deleted; its credentials are gone`);
+      }
+      if (!this.#driver) {
+        throw new ServiceUnavailableError(
+          'No Kubernetes cluster is configured; credentials live in the cluster',
+        );
+      }
+      const secret = await this.#driver.readSecret(record);
+      if (!secret?.['anon-key'] || !secret['db-password']) {
+        throw new ConflictError(
+          `Credentials of '${name}' do not exist yet (status ${record.status}); they are created while provisioning`,
+        );
+      }
+      const endpoints = instanceEndpoints(record, this.#config.ingress);
+      await auditorEvent.success({ meta: { instanceId: record.id } });
+      return {
+        apiUrl: endpoints.api,
+        studioUrl: endpoints.studio,
+        anonKey: secret['anon-key'],
+        serviceRoleKey: secret['service-role-key'] ?? '',
+        postgresUrl: `postgresql://postgres:${encodeURIComponent(
+          secret['db-password'],
+        )}@${record.name}-db.${record.namespace}.svc:5432/postgres`,
+        dashboard: {
+          username: secret['dashboard-username'] ?? '',
+          password: secret['dashboard-password'] ?? '',
+        },
+      };
+    } catch (error) {
       await auditorEvent.fail({ error: error as Error });
       throw error;
     }

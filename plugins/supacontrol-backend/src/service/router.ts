@@ -161,6 +161,18 @@ export async function createRouter(
     res.status(202).json(await instances.deleteInstance(name, callerOf(res)));
   });
 
+  v1.post('/instances/:name/retry', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.status(202).json(await instances.retryInstance(name, callerOf(res)));
+  });
+
+  v1.get('/instances/:name/credentials', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    // Secrets must not linger in shared caches.
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await instances.getCredentials(name, callerOf(res)));
+  });
+
   v1.get('/instances/:name/events', async (req, res) => {
     const { name } = parse(instanceNameParam, req.params, 'path');
     res.json(await instances.listEvents(name, callerOf(res)));

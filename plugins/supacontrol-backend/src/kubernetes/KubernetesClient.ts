@@ -1,0 +1,202 @@
+import {
+  ApiException,
+  AppsV1Api,
+  AuthenticationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  V1Deployment,
+  V1Namespace,
+  V1Secret,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+
+/** How to reach the cluster, from `supacontrol.kubernetes`. */
+export type ClusterConnection =
+  | { type: 'kubeconfig'; path: string; context?: string }
+  | { type: 'in-cluster' };
+
+/** Labels SupaControl puts on everything it creates, and selects by. */
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  instance: 'supacontrol.io/instance',
+  instanceId: 'supacontrol.io/instance-id',
+} as const;
+export const MANAGED_BY = 'supacontrol';
+
+const FIELD_MANAGER = 'supacontrol';
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
+/** A short message of an API error, for conditions and `lastError` (never a response body dump). */
+export function describeKubernetesError(error: unknown): string {
+  if (error instanceof ApiException) {
+    let message = '';
+    try {
+      const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      message = body?.message ?? '';
+    } catch {
+      message = String(error.body).slice(0, 200);
+    }
+    return `Kubernetes API answered ${error.code}${message ? `: ${message}` : ''}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The only place that talks to the Kubernetes API, over `@kubernetes/client-node`. Counts its
+ * requests, so that benchmarks can report the cost of a reconcile pass.
+ */
+export class KubernetesClient {
+  readonly #core: CoreV1Api;
+  readonly #apps: AppsV1Api;
+  readonly #objects: KubernetesObjectApi;
+  readonly #authn: AuthenticationV1Api;
+  readonly kubeconfigPath?: string;
+  readonly context?: string;
+  #requests = 0;
+
+  static create(connection: ClusterConnection): KubernetesClient {
+    const kc = new KubeConfig();
+    if (connection.type === 'in-cluster') {
+      kc.loadFromCluster();
+    } else {
+      kc.loadFromFile(connection.path);
+      if (connection.context) {
+        if (!kc.getContexts().some(c => c.name === connection.context)) {
+          throw new Error(
+            `Invalid configuration at supacontrol.kubernetes.context: the kubeconfig ${connection.path} has no context '${connection.context}'`,
+          );
+        }
+        kc.setCurrentContext(connection.context);
+      }
+    }
+    return new KubernetesClient(
+      kc,
+      connection.type === 'kubeconfig' ? connection.path : undefined,
+      connection.type === 'kubeconfig' ? kc.getCurrentContext() : undefined,
+    );
+  }
+
+  private constructor(kc: KubeConfig, kubeconfigPath?: string, context?: string) {
+    this.#core = kc.makeApiClient(CoreV1Api);
+    this.#apps = kc.makeApiClient(AppsV1Api);
+    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+    this.#authn = kc.makeApiClient(AuthenticationV1Api);
+    this.kubeconfigPath = kubeconfigPath;
+    this.context = context;
+  }
+
+  /** Requests sent since start. */
+  get requestCount(): number {
+    return this.#requests;
+  }
+
+  async #call<T>(fn: () => Promise<T>): Promise<T> {
+    this.#requests += 1;
+    return fn();
+  }
+
+  /** Cheap reachability check for the health endpoint. */
+  async version(): Promise<void> {
+    await this.#call(() => this.#core.listNamespace({ limit: 1 }));
+  }
+
+  /** The user name the cluster knows SupaControl by (SelfSubjectReview). */
+  async whoAmI(): Promise<string> {
+    const review = await this.#call(() =>
+      this.#authn.createSelfSubjectReview({
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      }),
+    );
+    const name = review.status?.userInfo?.username;
+    if (!name) {
+      throw new Error('The cluster did not say who SupaControl is (SelfSubjectReview)');
+    }
+    return name;
+  }
+
+  async getNamespace(name: string): Promise<V1Namespace | undefined> {
+    try {
+      return await this.#call(() => this.#core.readNamespace({ name }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async deleteNamespace(name: string): Promise<void> {
+    try {
+      await this.#call(() => this.#core.deleteNamespace({ name }));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Server-side apply: creates or updates the fields SupaControl owns, leaves the rest alone. */
+  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.#call(() =>
+      this.#objects.patch(
+        object,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+  }
+
+  async getSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+    try {
+      return await this.#call(() => this.#core.readNamespacedSecret({ namespace, name }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates a Secret unless one exists; returns whichever is in the cluster afterwards. */
+  async createSecretIfMissing(secret: V1Secret): Promise<V1Secret> {
+    const namespace = secret.metadata!.namespace!;
+    try {
+      return await this.#call(() => this.#core.createNamespacedSecret({ namespace, body: secret }));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      const existing = await this.getSecret(namespace, secret.metadata!.name!);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  async replaceSecret(secret: V1Secret): Promise<V1Secret> {
+    return this.#call(() =>
+      this.#core.replaceNamespacedSecret({
+        namespace: secret.metadata!.namespace!,
+        name: secret.metadata!.name!,
+        body: secret,
+      }),
+    );
+  }
+
+  /**
+   * Every Deployment and StatefulSet of every instance, in two list calls whatever the number of
+   * instances.
+   */
+  async listWorkloads(): Promise<{ deployments: V1Deployment[]; statefulSets: V1StatefulSet[] }> {
+    const labelSelector = LABELS.instance;
+    const [deployments, statefulSets] = await Promise.all([
+      this.#call(() => this.#apps.listDeploymentForAllNamespaces({ labelSelector })),
+      this.#call(() => this.#apps.listStatefulSetForAllNamespaces({ labelSelector })),
+    ]);
+    return { deployments: deployments.items, statefulSets: statefulSets.items };
+  }
+}

@@ -1,0 +1,297 @@
+import { InstanceComponent } from '@internal/plugin-supacontrol-common';
+import { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
+import { PlanConfig, SupaControlConfig } from '../config/SupaControlConfig';
+import { InstanceRecord } from '../database/types';
+import { HelmClient, HelmRelease } from '../helm/HelmClient';
+import { KubernetesClient, LABELS, MANAGED_BY } from '../kubernetes/KubernetesClient';
+import {
+  completeSecretData,
+  decodeSecretData,
+  encodeSecretData,
+  INSTANCE_SECRET_NAME,
+  SECRET_KEYS,
+} from './instanceSecret';
+
+/** The namespace exists but SupaControl did not create it for this instance. */
+export class ForeignNamespaceError extends Error {
+  constructor(namespace: string) {
+    super(
+      `Namespace ${namespace} exists and is not managed by SupaControl for this instance; ` +
+        'delete it or choose another instance name',
+    );
+    this.name = 'ForeignNamespaceError';
+  }
+}
+
+/** ClusterRole bound in each instance namespace; see deploy/rbac.yaml. */
+export const INSTANCE_CLUSTER_ROLE = 'supacontrol-instance';
+
+export type Workloads = { deployments: V1Deployment[]; statefulSets: V1StatefulSet[] };
+
+function deepMerge(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && typeof out[key] === 'object'
+        ? deepMerge(out[key], value)
+        : value;
+  }
+  return out;
+}
+
+/** The public (or in-cluster) URLs of an instance. */
+export function instanceEndpoints(
+  record: Pick<InstanceRecord, 'name' | 'namespace'>,
+  ingress: SupaControlConfig['ingress'],
+): { api: string; studio: string } {
+  if (ingress) {
+    return {
+      api: `https://${record.name}.${ingress.domain}`,
+      studio: `https://studio-${record.name}.${ingress.domain}`,
+    };
+  }
+  const kong = `http://${record.name}-kong.${record.namespace}.svc:8000`;
+  return { api: kong, studio: kong };
+}
+
+/**
+ * What an instance is made of in the cluster, and the idempotent steps that create, observe and
+ * remove it. Every method is safe to repeat after a crash at any point.
+ */
+export class InstanceDriver {
+  readonly #kube: KubernetesClient;
+  readonly #helm: HelmClient;
+  readonly #config: SupaControlConfig;
+  #subject?: string;
+
+  static create(options: {
+    kube: KubernetesClient;
+    helm: HelmClient;
+    config: SupaControlConfig;
+  }): InstanceDriver {
+    return new InstanceDriver(options.kube, options.helm, options.config);
+  }
+
+  private constructor(kube: KubernetesClient, helm: HelmClient, config: SupaControlConfig) {
+    this.#kube = kube;
+    this.#helm = helm;
+    this.#config = config;
+  }
+
+  get kubernetes(): KubernetesClient {
+    return this.#kube;
+  }
+
+  /** Whether the namespace of an instance name is free, ours (for that instance) or foreign. */
+  async namespaceOwnership(
+    namespace: string,
+    instanceId?: string,
+  ): Promise<'absent' | 'ours' | 'foreign'> {
+    const ns = await this.#kube.getNamespace(namespace);
+    if (!ns) return 'absent';
+    const labels = ns.metadata?.labels ?? {};
+    if (labels[LABELS.managedBy] !== MANAGED_BY) return 'foreign';
+    if (instanceId && labels[LABELS.instanceId] !== instanceId) return 'foreign';
+    return 'ours';
+  }
+
+  /** Namespace with our labels and Pod Security labels, our RoleBinding, quota and limits. */
+  async ensureNamespace(record: InstanceRecord, plan: PlanConfig): Promise<void> {
+    if ((await this.namespaceOwnership(record.namespace, record.id)) === 'foreign') {
+      throw new ForeignNamespaceError(record.namespace);
+    }
+    await this.#kube.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: record.namespace,
+        labels: {
+          [LABELS.managedBy]: MANAGED_BY,
+          [LABELS.instance]: record.name,
+          [LABELS.instanceId]: record.id,
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+        annotations: { 'supacontrol.io/owner': record.owner },
+      },
+    });
+    // SupaControl manages what is inside the namespace through a RoleBinding to itself, so it
+    // needs no cluster-wide rights on Secrets, workloads or Helm's storage.
+    await this.#kube.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: {
+        name: 'supacontrol',
+        namespace: record.namespace,
+        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: record.name },
+      },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: INSTANCE_CLUSTER_ROLE,
+      },
+      subjects: [await this.#selfSubject()],
+    } as any);
+    const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: record.name };
+    await this.#kube.apply({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'supacontrol-plan', namespace: record.namespace, labels },
+      spec: { hard: plan.quota },
+    } as any);
+    await this.#kube.apply({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'supacontrol-defaults', namespace: record.namespace, labels },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: '50m', memory: '64Mi' },
+            default: { memory: '512Mi' },
+          },
+        ],
+      },
+    } as any);
+  }
+
+  /** The instance Secret: generated once; missing keys are added, present ones never change. */
+  async ensureSecret(record: InstanceRecord): Promise<void> {
+    const existing = await this.#kube.getSecret(record.namespace, INSTANCE_SECRET_NAME);
+    const current = decodeSecretData(existing?.data);
+    if (existing && SECRET_KEYS.every(k => current[k])) return;
+    const data = encodeSecretData(await completeSecretData(current));
+    const metadata = {
+      name: INSTANCE_SECRET_NAME,
+      namespace: record.namespace,
+      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: record.name },
+    };
+    if (existing) {
+      await this.#kube.replaceSecret({ ...existing, data });
+    } else {
+      await this.#kube.createSecretIfMissing({ metadata, type: 'Opaque', data });
+    }
+  }
+
+  async releaseStatus(record: InstanceRecord): Promise<HelmRelease | undefined> {
+    return this.#helm.status(record.name, record.namespace);
+  }
+
+  /**
+   * Installs or upgrades the release. An operation interrupted by a crash leaves the release
+   * `pending-*`; it is cleared first (a never-completed install is removed, an upgrade rolled back).
+   */
+  async ensureRelease(record: InstanceRecord, plan: PlanConfig): Promise<void> {
+    const release = await this.releaseStatus(record);
+    const status = release?.info.status;
+    if (status === 'pending-install' || (status === 'failed' && release!.version === 1)) {
+      await this.#helm.uninstall(record.name, record.namespace);
+    } else if (status === 'pending-upgrade' || status === 'pending-rollback') {
+      await this.#helm.rollback(record.name, record.namespace);
+    }
+    await this.#helm.upgradeInstall({
+      release: record.name,
+      namespace: record.namespace,
+      chart: this.#chartFor(record),
+      values: this.values(record, plan),
+    });
+  }
+
+  /** Chart values: ours first, then the plan's overrides. */
+  values(record: InstanceRecord, plan: PlanConfig): Record<string, unknown> {
+    const ingress = this.#config.ingress;
+    const base: Record<string, unknown> = {
+      fullnameOverride: record.name,
+      secretName: INSTANCE_SECRET_NAME,
+      commonLabels: {
+        [LABELS.instance]: record.name,
+        [LABELS.instanceId]: record.id,
+      },
+      ...(ingress && {
+        ingress: {
+          enabled: true,
+          ...(ingress.className && { className: ingress.className }),
+          hosts: {
+            api: `${record.name}.${ingress.domain}`,
+            studio: `studio-${record.name}.${ingress.domain}`,
+          },
+          tls: {
+            enabled: true,
+            ...(ingress.clusterIssuer && {
+              certManager: { clusterIssuer: ingress.clusterIssuer },
+            }),
+          },
+        },
+      }),
+    };
+    return deepMerge(base, plan.values);
+  }
+
+  /** Readiness of each Deployment and StatefulSet of the instance, from one shared listing. */
+  components(record: InstanceRecord, workloads: Workloads): InstanceComponent[] {
+    const mine = (w: V1Deployment | V1StatefulSet) =>
+      w.metadata?.namespace === record.namespace &&
+      w.metadata?.labels?.[LABELS.instance] === record.name;
+    const toComponent = (
+      w: V1Deployment | V1StatefulSet,
+      kind: InstanceComponent['kind'],
+    ): InstanceComponent => {
+      const replicas = w.spec?.replicas ?? 1;
+      const readyReplicas = w.status?.readyReplicas ?? 0;
+      const current = (w.status?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
+      const updated =
+        kind === 'Deployment'
+          ? (w.status?.updatedReplicas ?? 0) >= replicas
+          : (w.status?.updatedReplicas ?? 0) >= replicas;
+      return {
+        name: w.metadata?.labels?.['app.kubernetes.io/component'] ?? w.metadata!.name!,
+        kind,
+        replicas,
+        readyReplicas,
+        ready: current && updated && readyReplicas >= replicas,
+      };
+    };
+    return [
+      ...workloads.statefulSets.filter(mine).map(w => toComponent(w, 'StatefulSet')),
+      ...workloads.deployments.filter(mine).map(w => toComponent(w, 'Deployment')),
+    ].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async uninstall(record: InstanceRecord): Promise<void> {
+    await this.#helm.uninstall(record.name, record.namespace);
+  }
+
+  /** Deletes the namespace if it is ours; `gone` once it no longer exists. */
+  async deleteNamespace(record: InstanceRecord): Promise<'gone' | 'terminating'> {
+    const ownership = await this.namespaceOwnership(record.namespace, record.id);
+    if (ownership === 'absent') return 'gone';
+    if (ownership === 'foreign') {
+      // Never delete what is not ours: the instance's resources are gone with the release.
+      return 'gone';
+    }
+    await this.#kube.deleteNamespace(record.namespace);
+    return (await this.#kube.getNamespace(record.namespace)) ? 'terminating' : 'gone';
+  }
+
+  async readSecret(record: InstanceRecord) {
+    const secret = await this.#kube.getSecret(record.namespace, INSTANCE_SECRET_NAME);
+    return secret ? decodeSecretData(secret.data) : undefined;
+  }
+
+  #chartFor(record: InstanceRecord) {
+    const source = this.#config.chart.source;
+    if (source.type === 'path') return source;
+    return { ...source, version: record.chartVersion };
+  }
+
+  async #selfSubject(): Promise<{ kind: string; name: string; apiGroup?: string; namespace?: string }> {
+    if (!this.#subject) {
+      this.#subject = await this.#kube.whoAmI();
+    }
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(this.#subject);
+    return sa
+      ? { kind: 'ServiceAccount', namespace: sa[1], name: sa[2] }
+      : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: this.#subject };
+  }
+}
