@@ -15,6 +15,17 @@ const ACTOR = 'supacontrol:reconciler';
 /** How soon an instance that waits for the cluster (readiness, namespace deletion) is looked at again. */
 const POLL_MS = 2_000;
 
+/**
+ * Crash injection for the lifecycle tests: when SUPACONTROL_FAILPOINT names this point, the
+ * process kills itself with SIGKILL, exactly as a crash there would. Unset in production.
+ */
+function failpoint(name: string, delayMs = 0): void {
+  if (process.env.SUPACONTROL_FAILPOINT !== name) return;
+  const die = () => process.kill(process.pid, 'SIGKILL');
+  if (delayMs > 0) setTimeout(die, delayMs);
+  else die();
+}
+
 /** What one reconcile of an instance ended with. */
 type Outcome = { record: InstanceRecord; waiting: boolean };
 
@@ -238,7 +249,10 @@ export class InstanceReconciler {
     let current = await this.#store.updateInstance(record.id, {
       conditions: setCondition(record.conditions, { type, status: 'Unknown', reason, message }),
     });
+    failpoint(`${type}:before`);
+    failpoint(`${type}:during`, 300);
     await run();
+    failpoint(`${type}:after`);
     current = await this.#store.updateInstance(record.id, {
       conditions: setCondition(current.conditions, {
         type,
@@ -363,6 +377,7 @@ export class InstanceReconciler {
         this.#driver.uninstall(record),
       );
     }
+    failpoint('NamespaceRemoved:before');
     const namespace = await this.#driver.deleteNamespace(record);
     if (namespace === 'terminating') {
       record = await this.#store.updateInstance(record.id, {

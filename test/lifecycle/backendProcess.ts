@@ -1,0 +1,182 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+/** A SupaControl backend in a child process, reached with a static external-access token. */
+export interface BackendProcess {
+  url: string;
+  token: string;
+  /** Output of the process so far, for failure messages. */
+  log(): string;
+  /** Starts the process (again) with the same config and database. */
+  start(env?: Record<string, string>): Promise<void>;
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  /** Resolves when the process exits on its own (e.g. at a failpoint). */
+  exited(): Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Prepares a backend on the test PostgreSQL (its own database prefix, so the data survives
+ * restarts and no two test files share it) and the given kubeconfig.
+ */
+export async function createBackendProcess(options: {
+  kubeconfigPath: string;
+  helmPath: string;
+  postgres: string;
+  supacontrol?: Record<string, unknown>;
+}): Promise<BackendProcess> {
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const dir = mkdtempSync(join(tmpdir(), 'supacontrol-backend-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(
+    configPath,
+    stringify({
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { host: '127.0.0.1', port },
+        database: {
+          client: 'pg',
+          connection: options.postgres,
+          prefix: `t${randomBytes(4).toString('hex')}_`,
+        },
+        auth: {
+          externalAccess: [{ type: 'static', options: { token, subject: 'lifecycle-test' } }],
+        },
+      },
+      permission: { enabled: false },
+      supacontrol: {
+        kubernetes: { kubeconfigPath: options.kubeconfigPath },
+        helm: { binary: options.helmPath, timeoutSeconds: 120 },
+        reconcile: {
+          intervalSeconds: 2,
+          backoffBaseSeconds: 1,
+          backoffMaxSeconds: 2,
+          maxAttempts: 3,
+          leaseSeconds: 6,
+        },
+        // kwok nodes run no storage provisioner: test instances keep their data in emptyDir.
+        plans: {
+          small: { default: true, values: { persistence: { enabled: false } } },
+        },
+        ...options.supacontrol,
+      },
+    }),
+  );
+
+  let child: ChildProcess | undefined;
+  let output = '';
+  let exit: Promise<number | null> = Promise.resolve(null);
+
+  const url = `http://127.0.0.1:${port}`;
+  const backend: BackendProcess = {
+    url,
+    token,
+    log: () => output.slice(-6000),
+    async start(env = {}) {
+      output = '';
+      child = spawn(
+        process.execPath,
+        [
+          '--require',
+          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+          join(__dirname, 'backendMain.ts'),
+          '--config',
+          configPath,
+        ],
+        {
+          cwd: __dirname,
+          env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout!.on('data', d => (output += d));
+      child.stderr!.on('data', d => (output += d));
+      const current = child;
+      exit = new Promise(resolve => current.on('exit', code => resolve(code)));
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        if (current.exitCode !== null || current.signalCode !== null) {
+          throw new Error(`backend exited during start-up:\n${output.slice(-4000)}`);
+        }
+        try {
+          const res = await fetch(`${url}/api/supacontrol/health`);
+          if (res.status === 200) return;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`backend did not become healthy in 90 s:\n${output.slice(-4000)}`);
+        }
+        await new Promise(r => setTimeout(r, 250));
+      }
+    },
+    async kill() {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+    },
+    exited: () => exit,
+  };
+  return backend;
+}
+
+/** JSON API calls to the backend as the test's service principal. */
+export function apiClient(backend: BackendProcess) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${backend.url}/api/supacontrol${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${backend.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown) => call('POST', path, body ?? {}),
+    delete: (path: string) => call('DELETE', path),
+  };
+}
+
+/** Polls until `probe` returns a value, or fails with what it last saw. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}

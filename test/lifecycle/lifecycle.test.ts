@@ -1,0 +1,207 @@
+import { CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { jwtVerify } from 'jose';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { startCluster, type TestCluster } from '../cluster/src/index.ts';
+import { testHelmPath, testKubeconfigPath } from '../src/testBed';
+import { apiClient, BackendProcess, createBackendProcess, eventually } from './backendProcess';
+
+/*
+ * The lifecycle engine against the real test cluster, with the real chart and Helm, run as the
+ * ServiceAccount of deploy/rbac.yaml and nothing more.
+ */
+
+jest.setTimeout(900_000);
+
+const postgres = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+
+let cluster: TestCluster;
+let core: CoreV1Api;
+let backend: BackendProcess;
+let api: ReturnType<typeof apiClient>;
+
+async function applyRbac(objects: KubernetesObjectApi) {
+  const docs = parseAllDocuments(
+    readFileSync(join(__dirname, '../../deploy/rbac.yaml'), 'utf8'),
+  ).map(d => d.toJS());
+  for (const doc of docs) {
+    await objects.patch(doc, undefined, undefined, 'lifecycle-test', true, 'application/apply-patch+yaml');
+  }
+}
+
+async function namespaceExists(name: string): Promise<boolean> {
+  try {
+    await core.readNamespace({ name });
+    return true;
+  } catch (error: any) {
+    if (error?.code === 404) return false;
+    throw error;
+  }
+}
+
+async function statusOf(name: string): Promise<any> {
+  const res = await api.get(`/v1/instances/${name}`);
+  if (res.status !== 200) throw new Error(`GET ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function waitForStatus(name: string, status: string, timeoutMs = 240_000) {
+  return eventually(
+    `${name} to be ${status} (backend log:\n${backend.log().slice(-1500)})`,
+    async () => {
+      const instance = await statusOf(name);
+      return instance.status === status ? instance : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+beforeAll(async () => {
+  if (!postgres) {
+    throw new Error(
+      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test, or ./scripts/cluster up --with-postgres',
+    );
+  }
+  testKubeconfigPath();
+  cluster = await startCluster();
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfigPath);
+  core = kc.makeApiClient(CoreV1Api);
+  await applyRbac(KubernetesObjectApi.makeApiClient(kc));
+  const kubeconfigPath = await cluster.issueServiceAccountKubeconfig({
+    namespace: 'supacontrol-system',
+    name: 'supacontrol',
+  });
+  backend = await createBackendProcess({ kubeconfigPath, helmPath: testHelmPath(), postgres });
+  await backend.start();
+  api = apiClient(backend);
+});
+
+afterAll(async () => {
+  await backend?.kill();
+  await cluster?.stop();
+});
+
+it('creates an instance that reaches Running, with valid credentials, and deletes it completely', async () => {
+  const created = await api.post('/v1/instances', { name: 'life-a', owner: 'group:default/team-a' });
+  expect(created.status).toBe(201);
+
+  const running = await waitForStatus('life-a', 'Running');
+  expect(running.components.map((c: any) => c.name)).toEqual([
+    'auth',
+    'db',
+    'kong',
+    'meta',
+    'realtime',
+    'rest',
+    'storage',
+    'studio',
+  ]);
+  expect(running.components.every((c: any) => c.ready)).toBe(true);
+  expect(running.observedGeneration).toBe(running.generation);
+  expect(running.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'True' });
+
+  const namespace = await core.readNamespace({ name: 'supa-life-a' });
+  expect(namespace.metadata?.labels).toMatchObject({
+    'app.kubernetes.io/managed-by': 'supacontrol',
+    'supacontrol.io/instance': 'life-a',
+    'pod-security.kubernetes.io/enforce': 'baseline',
+  });
+  const quota = await core.readNamespacedResourceQuota({ name: 'supacontrol-plan', namespace: 'supa-life-a' });
+  expect(quota.spec?.hard?.pods).toBe('40');
+
+  const credentials = await api.get('/v1/instances/life-a/credentials');
+  expect(credentials.status).toBe(200);
+  const secret = await core.readNamespacedSecret({ name: 'supabase-secrets', namespace: 'supa-life-a' });
+  const jwtSecret = Buffer.from(secret.data!['jwt-secret'], 'base64').toString();
+  for (const [key, role] of [
+    ['anonKey', 'anon'],
+    ['serviceRoleKey', 'service_role'],
+  ] as const) {
+    const { payload } = await jwtVerify(credentials.body[key], new TextEncoder().encode(jwtSecret), {
+      issuer: 'supabase',
+      algorithms: ['HS256'],
+    });
+    expect(payload.role).toBe(role);
+  }
+  expect(credentials.body.postgresUrl).toMatch(
+    /^postgresql:\/\/postgres:[A-Za-z0-9]{32}@life-a-db\.supa-life-a\.svc:5432\/postgres$/,
+  );
+  // Secrets never appear in the instance record or lists.
+  const list = await api.get('/v1/instances');
+  expect(JSON.stringify(list.body)).not.toContain(credentials.body.anonKey);
+
+  expect((await api.delete('/v1/instances/life-a')).status).toBe(202);
+  const deleted = await waitForStatus('life-a', 'Deleted');
+  expect(deleted.deletedAt).toBeDefined();
+  expect(await namespaceExists('supa-life-a')).toBe(false);
+  const events = await api.get('/v1/instances/life-a/events');
+  expect(events.body.items.map((e: any) => `${e.fromStatus ?? ''}>${e.toStatus ?? ''}`)).toEqual([
+    '>Pending',
+    'Pending>Provisioning',
+    'Provisioning>Running',
+    'Running>Deleting',
+    'Deleting>Deleted',
+  ]);
+});
+
+it('refuses to create an instance whose namespace exists and is not ours', async () => {
+  await core.createNamespace({ body: { metadata: { name: 'supa-taken' } } });
+  const res = await api.post('/v1/instances', { name: 'taken', owner: 'group:default/team-a' });
+  expect(res.status).toBe(409);
+  expect(res.body.error.message).toContain('Namespace supa-taken already exists');
+  await core.deleteNamespace({ name: 'supa-taken' });
+});
+
+describe('a crash (kill -9) at any step', () => {
+  const provisioningPoints = [
+    'NamespaceReady:before',
+    'NamespaceReady:after',
+    'SecretReady:after',
+    'ReleaseDeployed:before',
+    'ReleaseDeployed:during',
+    'ReleaseDeployed:after',
+  ];
+  const deletionPoints = [
+    'ReleaseRemoved:before',
+    'ReleaseRemoved:during',
+    'ReleaseRemoved:after',
+    'NamespaceRemoved:before',
+  ];
+
+  it.each(provisioningPoints)('during provisioning at %s is finished by the next start', async point => {
+    const name = `crash-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
+    await backend.kill();
+    await backend.start({ SUPACONTROL_FAILPOINT: point });
+    expect((await api.post('/v1/instances', { name, owner: 'group:default/team-a' })).status).toBe(201);
+    // The process kills itself at the failpoint.
+    await eventually(`the backend to die at ${point}`, async () =>
+      (await Promise.race([backend.exited(), new Promise(r => setTimeout(() => r('alive'), 200))])) !== 'alive'
+        ? true
+        : undefined,
+    );
+    await backend.start();
+    const running = await waitForStatus(name, 'Running');
+    expect(running.components.every((c: any) => c.ready)).toBe(true);
+    const secret = await core.readNamespacedSecret({ name: 'supabase-secrets', namespace: `supa-${name}` });
+    expect(Object.keys(secret.data ?? {})).toHaveLength(10);
+  });
+
+  it.each(deletionPoints)('during deletion at %s leaves nothing behind', async point => {
+    const name = `del-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
+    expect((await api.post('/v1/instances', { name, owner: 'group:default/team-a' })).status).toBe(201);
+    await waitForStatus(name, 'Running');
+    await backend.kill();
+    await backend.start({ SUPACONTROL_FAILPOINT: point });
+    expect((await api.delete(`/v1/instances/${name}`)).status).toBe(202);
+    await eventually(`the backend to die at ${point}`, async () =>
+      (await Promise.race([backend.exited(), new Promise(r => setTimeout(() => r('alive'), 200))])) !== 'alive'
+        ? true
+        : undefined,
+    );
+    await backend.start();
+    await waitForStatus(name, 'Deleted');
+    expect(await namespaceExists(`supa-${name}`)).toBe(false);
+  });
+});
