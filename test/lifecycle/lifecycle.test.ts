@@ -20,6 +20,9 @@ let cluster: TestCluster;
 let core: CoreV1Api;
 let backend: BackendProcess;
 let api: ReturnType<typeof apiClient>;
+// Unique per run, so that a rerun on a developer's cluster meets no leftovers.
+const suffix = Date.now().toString(36).slice(-4);
+const LIFE = `life-${suffix}`;
 
 async function applyRbac(objects: KubernetesObjectApi) {
   const docs = parseAllDocuments(
@@ -84,10 +87,10 @@ afterAll(async () => {
 });
 
 it('creates an instance that reaches Running, with valid credentials, and deletes it completely', async () => {
-  const created = await api.post('/v1/instances', { name: 'life-a', owner: 'group:default/team-a' });
+  const created = await api.post('/v1/instances', { name: LIFE, owner: 'group:default/team-a' });
   expect(created.status).toBe(201);
 
-  const running = await waitForStatus('life-a', 'Running');
+  const running = await waitForStatus(LIFE, 'Running');
   expect(running.components.map((c: any) => c.name)).toEqual([
     'auth',
     'db',
@@ -102,18 +105,18 @@ it('creates an instance that reaches Running, with valid credentials, and delete
   expect(running.observedGeneration).toBe(running.generation);
   expect(running.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'True' });
 
-  const namespace = await core.readNamespace({ name: 'supa-life-a' });
+  const namespace = await core.readNamespace({ name: `supa-${LIFE}` });
   expect(namespace.metadata?.labels).toMatchObject({
     'app.kubernetes.io/managed-by': 'supacontrol',
-    'supacontrol.io/instance': 'life-a',
+    'supacontrol.io/instance': LIFE,
     'pod-security.kubernetes.io/enforce': 'baseline',
   });
-  const quota = await core.readNamespacedResourceQuota({ name: 'supacontrol-plan', namespace: 'supa-life-a' });
+  const quota = await core.readNamespacedResourceQuota({ name: 'supacontrol-plan', namespace: `supa-${LIFE}` });
   expect(quota.spec?.hard?.pods).toBe('40');
 
-  const credentials = await api.get('/v1/instances/life-a/credentials');
+  const credentials = await api.get(`/v1/instances/${LIFE}/credentials`);
   expect(credentials.status).toBe(200);
-  const secret = await core.readNamespacedSecret({ name: 'supabase-secrets', namespace: 'supa-life-a' });
+  const secret = await core.readNamespacedSecret({ name: 'supabase-secrets', namespace: `supa-${LIFE}` });
   const jwtSecret = Buffer.from(secret.data!['jwt-secret'], 'base64').toString();
   for (const [key, role] of [
     ['anonKey', 'anon'],
@@ -126,17 +129,17 @@ it('creates an instance that reaches Running, with valid credentials, and delete
     expect(payload.role).toBe(role);
   }
   expect(credentials.body.postgresUrl).toMatch(
-    /^postgresql:\/\/postgres:[A-Za-z0-9]{32}@life-a-db\.supa-life-a\.svc:5432\/postgres$/,
+    new RegExp(`^postgresql://postgres:[A-Za-z0-9]{32}@${LIFE}-db\\.supa-${LIFE}\\.svc:5432/postgres$`),
   );
   // Secrets never appear in the instance record or lists.
   const list = await api.get('/v1/instances');
   expect(JSON.stringify(list.body)).not.toContain(credentials.body.anonKey);
 
-  expect((await api.delete('/v1/instances/life-a')).status).toBe(202);
-  const deleted = await waitForStatus('life-a', 'Deleted');
+  expect((await api.delete(`/v1/instances/${LIFE}`)).status).toBe(202);
+  const deleted = await waitForStatus(LIFE, 'Deleted');
   expect(deleted.deletedAt).toBeDefined();
-  expect(await namespaceExists('supa-life-a')).toBe(false);
-  const events = await api.get('/v1/instances/life-a/events');
+  expect(await namespaceExists(`supa-${LIFE}`)).toBe(false);
+  const events = await api.get(`/v1/instances/${LIFE}/events`);
   expect(events.body.items.map((e: any) => `${e.fromStatus ?? ''}>${e.toStatus ?? ''}`)).toEqual([
     '>Pending',
     'Pending>Provisioning',
@@ -147,11 +150,11 @@ it('creates an instance that reaches Running, with valid credentials, and delete
 });
 
 it('refuses to create an instance whose namespace exists and is not ours', async () => {
-  await core.createNamespace({ body: { metadata: { name: 'supa-taken' } } });
-  const res = await api.post('/v1/instances', { name: 'taken', owner: 'group:default/team-a' });
+  await core.createNamespace({ body: { metadata: { name: `supa-taken-${suffix}` } } });
+  const res = await api.post('/v1/instances', { name: `taken-${suffix}`, owner: 'group:default/team-a' });
   expect(res.status).toBe(409);
-  expect(res.body.error.message).toContain('Namespace supa-taken already exists');
-  await core.deleteNamespace({ name: 'supa-taken' });
+  expect(res.body.error.message).toContain(`Namespace supa-taken-${suffix} already exists`);
+  await core.deleteNamespace({ name: `supa-taken-${suffix}` });
 });
 
 describe('a crash (kill -9) at any step', () => {
@@ -171,7 +174,7 @@ describe('a crash (kill -9) at any step', () => {
   ];
 
   it.each(provisioningPoints)('during provisioning at %s is finished by the next start', async point => {
-    const name = `crash-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
+    const name = `crash-${suffix}-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
     await backend.kill();
     await backend.start({ SUPACONTROL_FAILPOINT: point });
     expect((await api.post('/v1/instances', { name, owner: 'group:default/team-a' })).status).toBe(201);
@@ -189,7 +192,7 @@ describe('a crash (kill -9) at any step', () => {
   });
 
   it.each(deletionPoints)('during deletion at %s leaves nothing behind', async point => {
-    const name = `del-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
+    const name = `del-${suffix}-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
     expect((await api.post('/v1/instances', { name, owner: 'group:default/team-a' })).status).toBe(201);
     await waitForStatus(name, 'Running');
     await backend.kill();

@@ -1,0 +1,166 @@
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startCluster, type TestCluster } from '../cluster/src/index.ts';
+import { testHelmPath } from '../src/testBed';
+import { apiClient, BackendProcess, createBackendProcess, eventually } from './backendProcess';
+
+/*
+ * Failures the engine must survive: a chart version Helm cannot find (Failed with Helm's
+ * message, then retry once it exists), and changes made behind its back (drift), repaired.
+ * Runs with the cluster admin's kubeconfig: RBAC is covered by lifecycle.test.ts.
+ */
+
+jest.setTimeout(600_000);
+
+const run = promisify(execFile);
+const chartDir = join(__dirname, '../../charts/supabase');
+
+let cluster: TestCluster;
+let core: CoreV1Api;
+let backend: BackendProcess;
+let api: ReturnType<typeof apiClient>;
+let repo: Server;
+let repoDir: string;
+let repoUrl: string;
+// Unique per run, so that a rerun on a developer's cluster meets no leftovers.
+const suffix = Date.now().toString(36).slice(-4);
+const BAD = `bad-version-${suffix}`;
+const DRIFTY = `drifty-${suffix}`;
+
+/** Packages the bundled chart at `version` into the repository and re-indexes it. */
+async function publish(version: string) {
+  await run(testHelmPath(), ['package', chartDir, '--version', version, '-d', repoDir]);
+  await run(testHelmPath(), ['repo', 'index', repoDir, '--url', repoUrl]);
+}
+
+beforeAll(async () => {
+  const postgres = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (!postgres) {
+    throw new Error('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test');
+  }
+  cluster = await startCluster();
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfigPath);
+  core = kc.makeApiClient(CoreV1Api);
+
+  // A chart repository over HTTP, as operators point SupaControl at one.
+  repoDir = mkdtempSync(join(tmpdir(), 'supacontrol-chart-repo-'));
+  repo = createServer((req, res) => {
+    try {
+      res.end(readFileSync(join(repoDir, (req.url ?? '/').replace(/^\/+/, '').split('?')[0])));
+    } catch {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>(resolve => repo.listen(0, '127.0.0.1', () => resolve()));
+  repoUrl = `http://127.0.0.1:${(repo.address() as { port: number }).port}`;
+  await publish('0.1.0');
+
+  backend = await createBackendProcess({
+    kubeconfigPath: cluster.kubeconfigPath,
+    helmPath: testHelmPath(),
+    postgres,
+    supacontrol: { chart: { name: 'supabase', version: '0.1.0', source: repoUrl } },
+  });
+  await backend.start();
+  api = apiClient(backend);
+});
+
+afterAll(async () => {
+  await backend?.kill();
+  await new Promise(resolve => repo?.close(resolve));
+  await cluster?.stop();
+});
+
+async function waitFor(name: string, status: string) {
+  return eventually(
+    `${name} to be ${status} (log:\n${backend.log().slice(-1500)})`,
+    async () => {
+      const res = await api.get(`/v1/instances/${name}`);
+      return res.body?.status === status ? res.body : undefined;
+    },
+    180_000,
+  );
+}
+
+it('fails with Helm’s message on a chart version that does not exist, and recovers on retry once it does', async () => {
+  const created = await api.post('/v1/instances', {
+    name: BAD,
+    owner: 'group:default/team-a',
+    chartVersion: '9.9.9',
+  });
+  expect(created.status).toBe(201);
+
+  const failed = await waitFor(BAD, 'Failed');
+  expect(failed.lastError).toContain('helm upgrade failed');
+  expect(failed.lastError).toMatch(/9\.9\.9/);
+  expect(failed.conditions.find((c: any) => c.type === 'Reconciled')).toMatchObject({
+    status: 'False',
+    message: expect.stringContaining('Attempt 3 of 3'),
+  });
+
+  // Retrying before anything changed is allowed; it fails the same way.
+  await publish('9.9.9');
+  const retried = await api.post(`/v1/instances/${BAD}/retry`);
+  expect(retried.status).toBe(202);
+  expect(retried.body.status).toBe('Pending');
+  const running = await waitFor(BAD, 'Running');
+  expect(running.chart).toEqual({ name: 'supabase', version: '9.9.9' });
+  expect(running.lastError).toBeUndefined();
+
+  const again = await api.post(`/v1/instances/${BAD}/retry`);
+  expect(again.status).toBe(409);
+  expect(again.body.error.message).toContain('only Failed instances can be retried');
+});
+
+it('repairs a namespace deleted out of band and records the drift', async () => {
+  expect((await api.post('/v1/instances', { name: DRIFTY, owner: 'group:default/team-a' })).status).toBe(201);
+  const running = await waitFor(DRIFTY, 'Running');
+
+  const before = await core.readNamespace({ name: `supa-${DRIFTY}` });
+  await core.deleteNamespace({ name: `supa-${DRIFTY}` });
+  // The reconciler may recreate it faster than a poll can see it gone: look for a new uid.
+  await eventually('the namespace to be recreated', async () => {
+    try {
+      const now = await core.readNamespace({ name: `supa-${DRIFTY}` });
+      return now.metadata?.uid !== before.metadata?.uid ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+
+  const repaired = await eventually(
+    `${DRIFTY} to be repaired`,
+    async () => {
+      const res = await api.get(`/v1/instances/${DRIFTY}`);
+      return res.body.status === 'Running' &&
+        res.body.updatedAt !== running.updatedAt &&
+        res.body.components.every((c: any) => c.ready)
+        ? res.body
+        : undefined;
+    },
+    180_000,
+  );
+  expect(repaired.components).toHaveLength(8);
+  const events = await api.get(`/v1/instances/${DRIFTY}/events`);
+  expect(events.body.items).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        fromStatus: 'Running',
+        toStatus: 'Provisioning',
+        message: `Repairing: namespace supa-${DRIFTY} was removed out of band`,
+      }),
+    ]),
+  );
+  const secret = await core.readNamespacedSecret({
+    name: 'supabase-secrets',
+    namespace: `supa-${DRIFTY}`,
+  });
+  expect(Object.keys(secret.data ?? {})).toHaveLength(10);
+});
