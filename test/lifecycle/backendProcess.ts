@@ -57,7 +57,9 @@ export async function createBackendProcess(options: {
           prefix: `t${randomBytes(4).toString('hex')}_`,
         },
         auth: {
-          externalAccess: [{ type: 'static', options: { token, subject: 'lifecycle-test' } }],
+          externalAccess: [
+            { type: 'static', options: { token, subject: 'lifecycle-test' } },
+          ],
         },
       },
       permission: { enabled: false },
@@ -102,7 +104,12 @@ export async function createBackendProcess(options: {
         ],
         {
           cwd: __dirname,
-          env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
+          env: {
+            ...process.env,
+            NODE_ENV: 'development',
+            LOG_LEVEL: 'info',
+            ...env,
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
@@ -113,7 +120,9 @@ export async function createBackendProcess(options: {
       const deadline = Date.now() + 90_000;
       for (;;) {
         if (current.exitCode !== null || current.signalCode !== null) {
-          throw new Error(`backend exited during start-up:\n${output.slice(-4000)}`);
+          throw new Error(
+            `backend exited during start-up:\n${output.slice(-4000)}`,
+          );
         }
         try {
           const res = await fetch(`${url}/api/supacontrol/health`);
@@ -122,7 +131,9 @@ export async function createBackendProcess(options: {
           // not listening yet
         }
         if (Date.now() > deadline) {
-          throw new Error(`backend did not become healthy in 90 s:\n${output.slice(-4000)}`);
+          throw new Error(
+            `backend did not become healthy in 90 s:\n${output.slice(-4000)}`,
+          );
         }
         await new Promise(r => setTimeout(r, 250));
       }
@@ -175,7 +186,9 @@ export async function eventually<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
     }
     await new Promise(r => setTimeout(r, 500));
   }

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startCluster, type TestCluster } from '../cluster/src/index.ts';
 import { testHelmPath } from '../src/testBed';
-import { apiClient, BackendProcess, createBackendProcess, eventually } from './backendProcess';
+import {
+  apiClient,
+  BackendProcess,
+  createBackendProcess,
+  eventually,
+} from './backendProcess';
 
 /*
  * Failures the engine must survive: a chart version Helm cannot find (Failed with Helm's
@@ -34,14 +39,24 @@ const DRIFTY = `drifty-${suffix}`;
 
 /** Packages the bundled chart at `version` into the repository and re-indexes it. */
 async function publish(version: string) {
-  await run(testHelmPath(), ['package', chartDir, '--version', version, '-d', repoDir]);
+  await run(testHelmPath(), [
+    'package',
+    chartDir,
+    '--version',
+    version,
+    '-d',
+    repoDir,
+  ]);
   await run(testHelmPath(), ['repo', 'index', repoDir, '--url', repoUrl]);
 }
 
 beforeAll(async () => {
-  const postgres = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  const postgres =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (!postgres) {
-    throw new Error('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test');
+    throw new Error(
+      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test',
+    );
   }
   cluster = await startCluster();
   const kc = new KubeConfig();
@@ -52,13 +67,19 @@ beforeAll(async () => {
   repoDir = mkdtempSync(join(tmpdir(), 'supacontrol-chart-repo-'));
   repo = createServer((req, res) => {
     try {
-      res.end(readFileSync(join(repoDir, (req.url ?? '/').replace(/^\/+/, '').split('?')[0])));
+      res.end(
+        readFileSync(
+          join(repoDir, (req.url ?? '/').replace(/^\/+/, '').split('?')[0]),
+        ),
+      );
     } catch {
       res.statusCode = 404;
       res.end();
     }
   });
-  await new Promise<void>(resolve => repo.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>(resolve =>
+    repo.listen(0, '127.0.0.1', () => resolve()),
+  );
   repoUrl = `http://127.0.0.1:${(repo.address() as { port: number }).port}`;
   await publish('0.1.0');
 
@@ -66,7 +87,9 @@ beforeAll(async () => {
     kubeconfigPath: cluster.kubeconfigPath,
     helmPath: testHelmPath(),
     postgres,
-    supacontrol: { chart: { name: 'supabase', version: '0.1.0', source: repoUrl } },
+    supacontrol: {
+      chart: { name: 'supabase', version: '0.1.0', source: repoUrl },
+    },
   });
   await backend.start();
   api = apiClient(backend);
@@ -100,7 +123,9 @@ it('fails with Helm’s message on a chart version that does not exist, and reco
   const failed = await waitFor(BAD, 'Failed');
   expect(failed.lastError).toContain('helm upgrade failed');
   expect(failed.lastError).toMatch(/9\.9\.9/);
-  expect(failed.conditions.find((c: any) => c.type === 'Reconciled')).toMatchObject({
+  expect(
+    failed.conditions.find((c: any) => c.type === 'Reconciled'),
+  ).toMatchObject({
     status: 'False',
     message: expect.stringContaining('Attempt 3 of 3'),
   });
@@ -116,11 +141,20 @@ it('fails with Helm’s message on a chart version that does not exist, and reco
 
   const again = await api.post(`/v1/instances/${BAD}/retry`);
   expect(again.status).toBe(409);
-  expect(again.body.error.message).toContain('only Failed instances can be retried');
+  expect(again.body.error.message).toContain(
+    'only Failed instances can be retried',
+  );
 });
 
 it('repairs a namespace deleted out of band and records the drift', async () => {
-  expect((await api.post('/v1/instances', { name: DRIFTY, owner: 'group:default/team-a' })).status).toBe(201);
+  expect(
+    (
+      await api.post('/v1/instances', {
+        name: DRIFTY,
+        owner: 'group:default/team-a',
+      })
+    ).status,
+  ).toBe(201);
   const running = await waitFor(DRIFTY, 'Running');
 
   const before = await core.readNamespace({ name: `supa-${DRIFTY}` });

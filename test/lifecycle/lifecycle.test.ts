@@ -1,11 +1,20 @@
-import { CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import { jwtVerify } from 'jose';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startCluster, type TestCluster } from '../cluster/src/index.ts';
 import { testHelmPath, testKubeconfigPath } from '../src/testBed';
-import { apiClient, BackendProcess, createBackendProcess, eventually } from './backendProcess';
+import {
+  apiClient,
+  BackendProcess,
+  createBackendProcess,
+  eventually,
+} from './backendProcess';
 
 /*
  * The lifecycle engine against the real test cluster, with the real chart and Helm, run as the
@@ -14,7 +23,8 @@ import { apiClient, BackendProcess, createBackendProcess, eventually } from './b
 
 jest.setTimeout(900_000);
 
-const postgres = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+const postgres =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
 let cluster: TestCluster;
 let core: CoreV1Api;
@@ -29,7 +39,14 @@ async function applyRbac(objects: KubernetesObjectApi) {
     readFileSync(join(__dirname, '../../deploy/rbac.yaml'), 'utf8'),
   ).map(d => d.toJS());
   for (const doc of docs) {
-    await objects.patch(doc, undefined, undefined, 'lifecycle-test', true, 'application/apply-patch+yaml');
+    await objects.patch(
+      doc,
+      undefined,
+      undefined,
+      'lifecycle-test',
+      true,
+      'application/apply-patch+yaml',
+    );
   }
 }
 
@@ -45,11 +62,16 @@ async function namespaceExists(name: string): Promise<boolean> {
 
 async function statusOf(name: string): Promise<any> {
   const res = await api.get(`/v1/instances/${name}`);
-  if (res.status !== 200) throw new Error(`GET ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`GET ${name}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-async function waitForStatus(name: string, status: string, timeoutMs = 240_000) {
+async function waitForStatus(
+  name: string,
+  status: string,
+  timeoutMs = 240_000,
+) {
   return eventually(
     `${name} to be ${status} (backend log:\n${backend.log().slice(-1500)})`,
     async () => {
@@ -76,7 +98,11 @@ beforeAll(async () => {
     namespace: 'supacontrol-system',
     name: 'supacontrol',
   });
-  backend = await createBackendProcess({ kubeconfigPath, helmPath: testHelmPath(), postgres });
+  backend = await createBackendProcess({
+    kubeconfigPath,
+    helmPath: testHelmPath(),
+    postgres,
+  });
   await backend.start();
   api = apiClient(backend);
 });
@@ -87,7 +113,10 @@ afterAll(async () => {
 });
 
 it('creates an instance that reaches Running, with valid credentials, and deletes it completely', async () => {
-  const created = await api.post('/v1/instances', { name: LIFE, owner: 'group:default/team-a' });
+  const created = await api.post('/v1/instances', {
+    name: LIFE,
+    owner: 'group:default/team-a',
+  });
   expect(created.status).toBe(201);
 
   const running = await waitForStatus(LIFE, 'Running');
@@ -103,7 +132,9 @@ it('creates an instance that reaches Running, with valid credentials, and delete
   ]);
   expect(running.components.every((c: any) => c.ready)).toBe(true);
   expect(running.observedGeneration).toBe(running.generation);
-  expect(running.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'True' });
+  expect(running.conditions.find((c: any) => c.type === 'Ready')).toMatchObject(
+    { status: 'True' },
+  );
 
   const namespace = await core.readNamespace({ name: `supa-${LIFE}` });
   expect(namespace.metadata?.labels).toMatchObject({
@@ -111,25 +142,40 @@ it('creates an instance that reaches Running, with valid credentials, and delete
     'supacontrol.io/instance': LIFE,
     'pod-security.kubernetes.io/enforce': 'baseline',
   });
-  const quota = await core.readNamespacedResourceQuota({ name: 'supacontrol-plan', namespace: `supa-${LIFE}` });
+  const quota = await core.readNamespacedResourceQuota({
+    name: 'supacontrol-plan',
+    namespace: `supa-${LIFE}`,
+  });
   expect(quota.spec?.hard?.pods).toBe('40');
 
   const credentials = await api.get(`/v1/instances/${LIFE}/credentials`);
   expect(credentials.status).toBe(200);
-  const secret = await core.readNamespacedSecret({ name: 'supabase-secrets', namespace: `supa-${LIFE}` });
-  const jwtSecret = Buffer.from(secret.data!['jwt-secret'], 'base64').toString();
+  const secret = await core.readNamespacedSecret({
+    name: 'supabase-secrets',
+    namespace: `supa-${LIFE}`,
+  });
+  const jwtSecret = Buffer.from(
+    secret.data!['jwt-secret'],
+    'base64',
+  ).toString();
   for (const [key, role] of [
     ['anonKey', 'anon'],
     ['serviceRoleKey', 'service_role'],
   ] as const) {
-    const { payload } = await jwtVerify(credentials.body[key], new TextEncoder().encode(jwtSecret), {
-      issuer: 'supabase',
-      algorithms: ['HS256'],
-    });
+    const { payload } = await jwtVerify(
+      credentials.body[key],
+      new TextEncoder().encode(jwtSecret),
+      {
+        issuer: 'supabase',
+        algorithms: ['HS256'],
+      },
+    );
     expect(payload.role).toBe(role);
   }
   expect(credentials.body.postgresUrl).toMatch(
-    new RegExp(`^postgresql://postgres:[A-Za-z0-9]{32}@${LIFE}-db\\.supa-${LIFE}\\.svc:5432/postgres$`),
+    new RegExp(
+      `^postgresql://postgres:[A-Za-z0-9]{32}@${LIFE}-db\\.supa-${LIFE}\\.svc:5432/postgres$`,
+    ),
   );
   // Secrets never appear in the instance record or lists.
   const list = await api.get('/v1/instances');
@@ -140,7 +186,11 @@ it('creates an instance that reaches Running, with valid credentials, and delete
   expect(deleted.deletedAt).toBeDefined();
   expect(await namespaceExists(`supa-${LIFE}`)).toBe(false);
   const events = await api.get(`/v1/instances/${LIFE}/events`);
-  expect(events.body.items.map((e: any) => `${e.fromStatus ?? ''}>${e.toStatus ?? ''}`)).toEqual([
+  expect(
+    events.body.items.map(
+      (e: any) => `${e.fromStatus ?? ''}>${e.toStatus ?? ''}`,
+    ),
+  ).toEqual([
     '>Pending',
     'Pending>Provisioning',
     'Provisioning>Running',
@@ -150,10 +200,17 @@ it('creates an instance that reaches Running, with valid credentials, and delete
 });
 
 it('refuses to create an instance whose namespace exists and is not ours', async () => {
-  await core.createNamespace({ body: { metadata: { name: `supa-taken-${suffix}` } } });
-  const res = await api.post('/v1/instances', { name: `taken-${suffix}`, owner: 'group:default/team-a' });
+  await core.createNamespace({
+    body: { metadata: { name: `supa-taken-${suffix}` } },
+  });
+  const res = await api.post('/v1/instances', {
+    name: `taken-${suffix}`,
+    owner: 'group:default/team-a',
+  });
   expect(res.status).toBe(409);
-  expect(res.body.error.message).toContain(`Namespace supa-taken-${suffix} already exists`);
+  expect(res.body.error.message).toContain(
+    `Namespace supa-taken-${suffix} already exists`,
+  );
   await core.deleteNamespace({ name: `supa-taken-${suffix}` });
 });
 
@@ -173,38 +230,73 @@ describe('a crash (kill -9) at any step', () => {
     'NamespaceRemoved:before',
   ];
 
-  it.each(provisioningPoints)('during provisioning at %s is finished by the next start', async point => {
-    const name = `crash-${suffix}-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
-    await backend.kill();
-    await backend.start({ SUPACONTROL_FAILPOINT: point });
-    expect((await api.post('/v1/instances', { name, owner: 'group:default/team-a' })).status).toBe(201);
-    // The process kills itself at the failpoint.
-    await eventually(`the backend to die at ${point}`, async () =>
-      (await Promise.race([backend.exited(), new Promise(r => setTimeout(() => r('alive'), 200))])) !== 'alive'
-        ? true
-        : undefined,
-    );
-    await backend.start();
-    const running = await waitForStatus(name, 'Running');
-    expect(running.components.every((c: any) => c.ready)).toBe(true);
-    const secret = await core.readNamespacedSecret({ name: 'supabase-secrets', namespace: `supa-${name}` });
-    expect(Object.keys(secret.data ?? {})).toHaveLength(10);
-  });
+  it.each(provisioningPoints)(
+    'during provisioning at %s is finished by the next start',
+    async point => {
+      const name = `crash-${suffix}-${point
+        .toLowerCase()
+        .replace(/[^a-z]+/g, '-')
+        .replace(/-$/, '')}`.slice(0, 40);
+      await backend.kill();
+      await backend.start({ SUPACONTROL_FAILPOINT: point });
+      expect(
+        (
+          await api.post('/v1/instances', {
+            name,
+            owner: 'group:default/team-a',
+          })
+        ).status,
+      ).toBe(201);
+      // The process kills itself at the failpoint.
+      await eventually(`the backend to die at ${point}`, async () =>
+        (await Promise.race([
+          backend.exited(),
+          new Promise(r => setTimeout(() => r('alive'), 200)),
+        ])) !== 'alive'
+          ? true
+          : undefined,
+      );
+      await backend.start();
+      const running = await waitForStatus(name, 'Running');
+      expect(running.components.every((c: any) => c.ready)).toBe(true);
+      const secret = await core.readNamespacedSecret({
+        name: 'supabase-secrets',
+        namespace: `supa-${name}`,
+      });
+      expect(Object.keys(secret.data ?? {})).toHaveLength(10);
+    },
+  );
 
-  it.each(deletionPoints)('during deletion at %s leaves nothing behind', async point => {
-    const name = `del-${suffix}-${point.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`.slice(0, 40);
-    expect((await api.post('/v1/instances', { name, owner: 'group:default/team-a' })).status).toBe(201);
-    await waitForStatus(name, 'Running');
-    await backend.kill();
-    await backend.start({ SUPACONTROL_FAILPOINT: point });
-    expect((await api.delete(`/v1/instances/${name}`)).status).toBe(202);
-    await eventually(`the backend to die at ${point}`, async () =>
-      (await Promise.race([backend.exited(), new Promise(r => setTimeout(() => r('alive'), 200))])) !== 'alive'
-        ? true
-        : undefined,
-    );
-    await backend.start();
-    await waitForStatus(name, 'Deleted');
-    expect(await namespaceExists(`supa-${name}`)).toBe(false);
-  });
+  it.each(deletionPoints)(
+    'during deletion at %s leaves nothing behind',
+    async point => {
+      const name = `del-${suffix}-${point
+        .toLowerCase()
+        .replace(/[^a-z]+/g, '-')
+        .replace(/-$/, '')}`.slice(0, 40);
+      expect(
+        (
+          await api.post('/v1/instances', {
+            name,
+            owner: 'group:default/team-a',
+          })
+        ).status,
+      ).toBe(201);
+      await waitForStatus(name, 'Running');
+      await backend.kill();
+      await backend.start({ SUPACONTROL_FAILPOINT: point });
+      expect((await api.delete(`/v1/instances/${name}`)).status).toBe(202);
+      await eventually(`the backend to die at ${point}`, async () =>
+        (await Promise.race([
+          backend.exited(),
+          new Promise(r => setTimeout(() => r('alive'), 200)),
+        ])) !== 'alive'
+          ? true
+          : undefined,
+      );
+      await backend.start();
+      await waitForStatus(name, 'Deleted');
+      expect(await namespaceExists(`supa-${name}`)).toBe(false);
+    },
+  );
 });

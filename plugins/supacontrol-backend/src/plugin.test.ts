@@ -30,7 +30,9 @@ describe('supacontrolPlugin', () => {
   });
 
   it('answers 503 with what to configure when no cluster is connected', async () => {
-    const { server } = await startTestBackend({ features: [supacontrolPlugin] });
+    const { server } = await startTestBackend({
+      features: [supacontrolPlugin],
+    });
 
     const response = await request(server)
       .post('/api/supacontrol/v1/instances')

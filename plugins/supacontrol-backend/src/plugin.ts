@@ -99,7 +99,9 @@ export const supacontrolPlugin = createBackendPlugin({
               logger: deps.logger,
             });
             const started = reconciler;
-            deps.lifecycle.addStartupHook(() => started.schedule(deps.scheduler));
+            deps.lifecycle.addStartupHook(() =>
+              started.schedule(deps.scheduler),
+            );
             deps.lifecycle.addShutdownHook(() => started.stop());
           }
         } else {

@@ -13,7 +13,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import StorageIcon from '@material-ui/icons/Storage';
 import { supacontrolApiRef, SupaControlClient } from './api';
-import { rootRouteRef } from './routes';
+import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';
 
 /** The {@link SupaControlApi} implementation as an extension. @alpha */
 export const supacontrolApi = ApiBlueprint.make({
@@ -26,7 +26,13 @@ export const supacontrolApi = ApiBlueprint.make({
     }),
 });
 
-/** The SupaControl page at `/supacontrol`, with a sidebar entry. @alpha */
+/**
+ * The SupaControl pages at `/supacontrol` (dashboard, `instances/:name`, `settings`), with a
+ * sidebar entry. One page with the plugin's own router rather than sub-pages, because the instance
+ * page has a path parameter and is not a tab.
+ *
+ * @alpha
+ */
 export const supacontrolPage = PageBlueprint.make({
   params: {
     path: '/supacontrol',
@@ -34,9 +40,7 @@ export const supacontrolPage = PageBlueprint.make({
     title: 'SupaControl',
     icon: <StorageIcon fontSize="inherit" />,
     loader: () =>
-      import('./components/SupaControlPage').then(m => (
-        <m.SupaControlContent />
-      )),
+      import('./components/Router').then(m => <m.SupaControlRouter />),
   },
 });
 
@@ -50,6 +54,10 @@ export default createFrontendPlugin({
   title: 'SupaControl',
   icon: <StorageIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    instance: instanceRouteRef,
+    settings: settingsRouteRef,
+  },
   extensions: [supacontrolApi, supacontrolPage],
 });

@@ -13,4 +13,8 @@ export {
   SupaControlPage,
 } from './plugin';
 export { supacontrolApiRef, SupaControlClient } from './api';
-export type { SupaControlApi } from './api';
+export type {
+  InstanceCredentials,
+  ListInstancesQuery,
+  SupaControlApi,
+} from './api';

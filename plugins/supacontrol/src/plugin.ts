@@ -6,7 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { supacontrolApiRef, SupaControlClient } from './api';
-import { rootRouteRef } from './routes';
+import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';
 
 /**
  * The SupaControl frontend plugin for apps on the legacy frontend system. Apps on the new frontend
@@ -26,11 +26,14 @@ export const supacontrolPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    instance: instanceRouteRef,
+    settings: settingsRouteRef,
   },
 });
 
 /**
- * The SupaControl page, to be mounted at `/supacontrol` of a legacy app.
+ * The SupaControl pages (dashboard, `instances/:name` and `settings`), to be mounted at
+ * `/supacontrol` of a legacy app.
  *
  * @public
  */

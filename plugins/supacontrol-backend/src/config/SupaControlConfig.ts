@@ -62,7 +62,12 @@ const BUILT_IN_PLANS: PlanConfig[] = [
     default: false,
     quota: { ...DEFAULT_QUOTA, 'requests.cpu': '8', 'requests.memory': '16Gi' },
     values: {
-      db: { resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } } },
+      db: {
+        resources: {
+          requests: { cpu: '1', memory: '2Gi' },
+          limits: { memory: '4Gi' },
+        },
+      },
     },
   },
 ];
@@ -99,7 +104,10 @@ function readPlans(root: Config | undefined): PlanConfig[] {
     };
   });
   if (plans.length === 0) {
-    fail('plans', 'define at least one plan, or remove the key to use the built-in plans');
+    fail(
+      'plans',
+      'define at least one plan, or remove the key to use the built-in plans',
+    );
   }
   return plans;
 }
@@ -108,7 +116,10 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
   const name = root?.getOptionalString('chart.name') ?? 'supabase';
   const version = root?.getOptionalString('chart.version') ?? '0.1.0';
   if (!isChartVersion(version)) {
-    fail('chart.version', `must be a semantic version such as 0.1.0; got '${version}'`);
+    fail(
+      'chart.version',
+      `must be a semantic version such as 0.1.0; got '${version}'`,
+    );
   }
   const source = root?.getOptionalString('chart.source');
   if (!source) {
@@ -118,7 +129,10 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
       version,
       source: {
         type: 'path',
-        path: resolvePackagePath('@internal/plugin-supacontrol-backend', '../../charts/supabase'),
+        path: resolvePackagePath(
+          '@internal/plugin-supacontrol-backend',
+          '../../charts/supabase',
+        ),
       },
     };
   }
@@ -126,16 +140,25 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
     return { name, version, source: { type: 'oci', ref: source, version } };
   }
   if (/^https?:\/\//.test(source)) {
-    return { name, version, source: { type: 'repo', url: source, chart: name, version } };
+    return {
+      name,
+      version,
+      source: { type: 'repo', url: source, chart: name, version },
+    };
   }
   return {
     name,
     version,
-    source: { type: 'path', path: isAbsolute(source) ? source : resolve(source) },
+    source: {
+      type: 'path',
+      path: isAbsolute(source) ? source : resolve(source),
+    },
   };
 }
 
-function readKubernetes(root: Config | undefined): ClusterConnection | undefined {
+function readKubernetes(
+  root: Config | undefined,
+): ClusterConnection | undefined {
   const k8s = root?.getOptionalConfig('kubernetes');
   if (!k8s) return undefined;
   if (k8s.getOptionalBoolean('inCluster')) {
@@ -143,10 +166,19 @@ function readKubernetes(root: Config | undefined): ClusterConnection | undefined
   }
   const path = k8s.getOptionalString('kubeconfigPath');
   if (!path) return undefined;
-  return { type: 'kubeconfig', path, context: k8s.getOptionalString('context') };
+  return {
+    type: 'kubeconfig',
+    path,
+    context: k8s.getOptionalString('context'),
+  };
 }
 
-function positive(root: Config | undefined, key: string, fallback: number, max: number): number {
+function positive(
+  root: Config | undefined,
+  key: string,
+  fallback: number,
+  max: number,
+): number {
   const value = root?.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) {
     fail(key, `must be a whole number from 1 to ${max}; got ${value}`);
@@ -163,13 +195,21 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
   const plans = readPlans(root);
   const defaults = plans.filter(p => p.default);
   if (defaults.length > 1) {
-    fail('plans', `only one plan may be the default; ${defaults.map(p => p.name).join(', ')} are`);
+    fail(
+      'plans',
+      `only one plan may be the default; ${defaults
+        .map(p => p.name)
+        .join(', ')} are`,
+    );
   }
   const defaultPlan = (defaults[0] ?? plans[0]).name;
 
   const domain = root?.getOptionalString('ingress.domain');
   if (domain !== undefined && !DOMAIN.test(domain)) {
-    fail('ingress.domain', `must be a DNS domain such as supabase.example.com; got '${domain}'`);
+    fail(
+      'ingress.domain',
+      `must be a DNS domain such as supabase.example.com; got '${domain}'`,
+    );
   }
 
   return {
@@ -186,8 +226,10 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
       intervalSeconds: positive(root, 'reconcile.intervalSeconds', 30, 3600),
       concurrency: positive(root, 'reconcile.concurrency', 4, 64),
       maxAttempts: positive(root, 'reconcile.maxAttempts', 5, 100),
-      backoffBaseMs: positive(root, 'reconcile.backoffBaseSeconds', 5, 3600) * 1000,
-      backoffMaxMs: positive(root, 'reconcile.backoffMaxSeconds', 300, 86400) * 1000,
+      backoffBaseMs:
+        positive(root, 'reconcile.backoffBaseSeconds', 5, 3600) * 1000,
+      backoffMaxMs:
+        positive(root, 'reconcile.backoffMaxSeconds', 300, 86400) * 1000,
       leaseMs: positive(root, 'reconcile.leaseSeconds', 120, 86400) * 1000,
     },
     ingress: domain

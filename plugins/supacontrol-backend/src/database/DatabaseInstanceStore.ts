@@ -104,7 +104,8 @@ function toRow(
   set('updated_at', patch.updatedAt);
   if ('deletedAt' in patch) row.deleted_at = patch.deletedAt ?? null;
   set('failure_count', patch.failureCount);
-  if ('nextAttemptAt' in patch) row.next_attempt_at = patch.nextAttemptAt ?? null;
+  if ('nextAttemptAt' in patch)
+    row.next_attempt_at = patch.nextAttemptAt ?? null;
   return row;
 }
 
@@ -241,9 +242,14 @@ export class DatabaseInstanceStore implements InstanceStore {
     const due = this.#db<InstanceRow>('instances')
       .whereNull('deleted_at')
       .whereNot({ status: 'Failed' })
-      .where(b => b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
+      .where(b =>
+        b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now),
+      )
       .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
-      .orderBy('updated_at', 'asc')
+      // Least recently worked on first (lease_until is kept as "last worked" after release), so
+      // that with more due instances than `limit` every one gets its turn.
+      .orderByRaw('CASE WHEN lease_until IS NULL THEN 0 ELSE 1 END')
+      .orderBy('lease_until', 'asc')
       .limit(limit)
       .select('id');
     if (names) due.whereIn('name', names);
@@ -253,9 +259,14 @@ export class DatabaseInstanceStore implements InstanceStore {
       const count = await this.#db('instances')
         .where({ id })
         .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
-        .update({ lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs) });
+        .update({
+          lease_owner: owner,
+          lease_until: new Date(now.getTime() + leaseMs),
+        });
       if (count === 1) {
-        const row = await this.#db<InstanceRow>('instances').where({ id }).first();
+        const row = await this.#db<InstanceRow>('instances')
+          .where({ id })
+          .first();
         if (row) claimed.push(fromRow(row));
       }
     }
@@ -272,7 +283,7 @@ export class DatabaseInstanceStore implements InstanceStore {
   async releaseLease(id: string, owner: string): Promise<void> {
     await this.#db('instances')
       .where({ id, lease_owner: owner })
-      .update({ lease_owner: null, lease_until: null });
+      .update({ lease_owner: null, lease_until: new Date() });
   }
 
   async addEvent(event: InstanceEventRecord): Promise<void> {

@@ -56,12 +56,25 @@ export class HelmClient {
   }
 
   /** `helm status`; undefined when the release does not exist. */
-  async status(release: string, namespace: string): Promise<HelmRelease | undefined> {
+  async status(
+    release: string,
+    namespace: string,
+  ): Promise<HelmRelease | undefined> {
     try {
-      const out = await this.#run(['status', release, '--namespace', namespace, '-o', 'json']);
+      const out = await this.#run([
+        'status',
+        release,
+        '--namespace',
+        namespace,
+        '-o',
+        'json',
+      ]);
       return JSON.parse(out) as HelmRelease;
     } catch (error) {
-      if (error instanceof HelmError && /release: not found/.test(error.stderr)) {
+      if (
+        error instanceof HelmError &&
+        /release: not found/.test(error.stderr)
+      ) {
         return undefined;
       }
       throw error;
@@ -79,7 +92,9 @@ export class HelmClient {
     const valuesFile = join(dir, 'values.json');
     try {
       // JSON is valid YAML; the file holds no secrets, but stays private anyway.
-      await writeFile(valuesFile, JSON.stringify(options.values), { mode: 0o600 });
+      await writeFile(valuesFile, JSON.stringify(options.values), {
+        mode: 0o600,
+      });
       const args = [
         'upgrade',
         '--install',
@@ -104,7 +119,13 @@ export class HelmClient {
 
   /** Rolls a release back to its previous revision (to clear an interrupted upgrade). */
   async rollback(release: string, namespace: string): Promise<void> {
-    await this.#run(['rollback', release, '--namespace', namespace, '--wait=false']);
+    await this.#run([
+      'rollback',
+      release,
+      '--namespace',
+      namespace,
+      '--wait=false',
+    ]);
   }
 
   /** `helm uninstall`; succeeds when the release is already gone. */
@@ -154,14 +175,21 @@ export class HelmClient {
         binary,
         fullArgs,
         // Helm's own timeout covers the cluster; this one covers a hung process.
-        { timeout: timeoutMs + 30_000, maxBuffer: 32 * 1024 * 1024, killSignal: 'SIGKILL' },
+        {
+          timeout: timeoutMs + 30_000,
+          maxBuffer: 32 * 1024 * 1024,
+          killSignal: 'SIGKILL',
+        },
         (error, stdout, stderr) => {
           this.#children.delete(child);
           if (error) {
             const text = String(stderr).trim() || error.message;
             reject(
               new HelmError(
-                `helm ${args[0]} failed: ${text.split('\n').slice(-3).join(' ')}`,
+                `helm ${args[0]} failed: ${text
+                  .split('\n')
+                  .slice(-3)
+                  .join(' ')}`,
                 text,
                 typeof error.code === 'number' ? error.code : null,
               ),

@@ -41,12 +41,15 @@ export function describeKubernetesError(error: unknown): string {
   if (error instanceof ApiException) {
     let message = '';
     try {
-      const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      const body =
+        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
       message = body?.message ?? '';
     } catch {
       message = String(error.body).slice(0, 200);
     }
-    return `Kubernetes API answered ${error.code}${message ? `: ${message}` : ''}`;
+    return `Kubernetes API answered ${error.code}${
+      message ? `: ${message}` : ''
+    }`;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -86,7 +89,11 @@ export class KubernetesClient {
     );
   }
 
-  private constructor(kc: KubeConfig, kubeconfigPath?: string, context?: string) {
+  private constructor(
+    kc: KubeConfig,
+    kubeconfigPath?: string,
+    context?: string,
+  ) {
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
@@ -114,12 +121,17 @@ export class KubernetesClient {
   async whoAmI(): Promise<string> {
     const review = await this.#call(() =>
       this.#authn.createSelfSubjectReview({
-        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'SelfSubjectReview',
+        },
       }),
     );
     const name = review.status?.userInfo?.username;
     if (!name) {
-      throw new Error('The cluster did not say who SupaControl is (SelfSubjectReview)');
+      throw new Error(
+        'The cluster did not say who SupaControl is (SelfSubjectReview)',
+      );
     }
     return name;
   }
@@ -155,9 +167,14 @@ export class KubernetesClient {
     );
   }
 
-  async getSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+  async getSecret(
+    namespace: string,
+    name: string,
+  ): Promise<V1Secret | undefined> {
     try {
-      return await this.#call(() => this.#core.readNamespacedSecret({ namespace, name }));
+      return await this.#call(() =>
+        this.#core.readNamespacedSecret({ namespace, name }),
+      );
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -168,7 +185,9 @@ export class KubernetesClient {
   async createSecretIfMissing(secret: V1Secret): Promise<V1Secret> {
     const namespace = secret.metadata!.namespace!;
     try {
-      return await this.#call(() => this.#core.createNamespacedSecret({ namespace, body: secret }));
+      return await this.#call(() =>
+        this.#core.createNamespacedSecret({ namespace, body: secret }),
+      );
     } catch (error) {
       if (!isConflict(error)) throw error;
       const existing = await this.getSecret(namespace, secret.metadata!.name!);
@@ -191,11 +210,18 @@ export class KubernetesClient {
    * Every Deployment and StatefulSet of every instance, in two list calls whatever the number of
    * instances.
    */
-  async listWorkloads(): Promise<{ deployments: V1Deployment[]; statefulSets: V1StatefulSet[] }> {
+  async listWorkloads(): Promise<{
+    deployments: V1Deployment[];
+    statefulSets: V1StatefulSet[];
+  }> {
     const labelSelector = LABELS.instance;
     const [deployments, statefulSets] = await Promise.all([
-      this.#call(() => this.#apps.listDeploymentForAllNamespaces({ labelSelector })),
-      this.#call(() => this.#apps.listStatefulSetForAllNamespaces({ labelSelector })),
+      this.#call(() =>
+        this.#apps.listDeploymentForAllNamespaces({ labelSelector }),
+      ),
+      this.#call(() =>
+        this.#apps.listStatefulSetForAllNamespaces({ labelSelector }),
+      ),
     ]);
     return { deployments: deployments.items, statefulSets: statefulSets.items };
   }

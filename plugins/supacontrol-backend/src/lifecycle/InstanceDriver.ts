@@ -3,7 +3,11 @@ import { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { PlanConfig, SupaControlConfig } from '../config/SupaControlConfig';
 import { InstanceRecord } from '../database/types';
 import { HelmClient, HelmRelease } from '../helm/HelmClient';
-import { KubernetesClient, LABELS, MANAGED_BY } from '../kubernetes/KubernetesClient';
+import {
+  KubernetesClient,
+  LABELS,
+  MANAGED_BY,
+} from '../kubernetes/KubernetesClient';
 import {
   completeSecretData,
   decodeSecretData,
@@ -26,13 +30,22 @@ export class ForeignNamespaceError extends Error {
 /** ClusterRole bound in each instance namespace; see deploy/rbac.yaml. */
 export const INSTANCE_CLUSTER_ROLE = 'supacontrol-instance';
 
-export type Workloads = { deployments: V1Deployment[]; statefulSets: V1StatefulSet[] };
+export type Workloads = {
+  deployments: V1Deployment[];
+  statefulSets: V1StatefulSet[];
+};
 
-function deepMerge(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+function deepMerge(
+  base: Record<string, any>,
+  over: Record<string, any>,
+): Record<string, any> {
   const out: Record<string, any> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && typeof out[key] === 'object'
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      typeof out[key] === 'object'
         ? deepMerge(out[key], value)
         : value;
   }
@@ -72,7 +85,11 @@ export class InstanceDriver {
     return new InstanceDriver(options.kube, options.helm, options.config);
   }
 
-  private constructor(kube: KubernetesClient, helm: HelmClient, config: SupaControlConfig) {
+  private constructor(
+    kube: KubernetesClient,
+    helm: HelmClient,
+    config: SupaControlConfig,
+  ) {
     this.#kube = kube;
     this.#helm = helm;
     this.#config = config;
@@ -91,13 +108,19 @@ export class InstanceDriver {
     if (!ns) return 'absent';
     const labels = ns.metadata?.labels ?? {};
     if (labels[LABELS.managedBy] !== MANAGED_BY) return 'foreign';
-    if (instanceId && labels[LABELS.instanceId] !== instanceId) return 'foreign';
+    if (instanceId && labels[LABELS.instanceId] !== instanceId)
+      return 'foreign';
     return 'ours';
   }
 
   /** Namespace with our labels and Pod Security labels, our RoleBinding, quota and limits. */
-  async ensureNamespace(record: InstanceRecord, plan: PlanConfig): Promise<void> {
-    if ((await this.namespaceOwnership(record.namespace, record.id)) === 'foreign') {
+  async ensureNamespace(
+    record: InstanceRecord,
+    plan: PlanConfig,
+  ): Promise<void> {
+    if (
+      (await this.namespaceOwnership(record.namespace, record.id)) === 'foreign'
+    ) {
       throw new ForeignNamespaceError(record.namespace);
     }
     await this.#kube.apply({
@@ -124,7 +147,10 @@ export class InstanceDriver {
       metadata: {
         name: 'supacontrol',
         namespace: record.namespace,
-        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: record.name },
+        labels: {
+          [LABELS.managedBy]: MANAGED_BY,
+          [LABELS.instance]: record.name,
+        },
       },
       roleRef: {
         apiGroup: 'rbac.authorization.k8s.io',
@@ -133,17 +159,28 @@ export class InstanceDriver {
       },
       subjects: [await this.#selfSubject()],
     } as any);
-    const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: record.name };
+    const labels = {
+      [LABELS.managedBy]: MANAGED_BY,
+      [LABELS.instance]: record.name,
+    };
     await this.#kube.apply({
       apiVersion: 'v1',
       kind: 'ResourceQuota',
-      metadata: { name: 'supacontrol-plan', namespace: record.namespace, labels },
+      metadata: {
+        name: 'supacontrol-plan',
+        namespace: record.namespace,
+        labels,
+      },
       spec: { hard: plan.quota },
     } as any);
     await this.#kube.apply({
       apiVersion: 'v1',
       kind: 'LimitRange',
-      metadata: { name: 'supacontrol-defaults', namespace: record.namespace, labels },
+      metadata: {
+        name: 'supacontrol-defaults',
+        namespace: record.namespace,
+        labels,
+      },
       spec: {
         limits: [
           {
@@ -158,23 +195,35 @@ export class InstanceDriver {
 
   /** The instance Secret: generated once; missing keys are added, present ones never change. */
   async ensureSecret(record: InstanceRecord): Promise<void> {
-    const existing = await this.#kube.getSecret(record.namespace, INSTANCE_SECRET_NAME);
+    const existing = await this.#kube.getSecret(
+      record.namespace,
+      INSTANCE_SECRET_NAME,
+    );
     const current = decodeSecretData(existing?.data);
     if (existing && SECRET_KEYS.every(k => current[k])) return;
     const data = encodeSecretData(await completeSecretData(current));
     const metadata = {
       name: INSTANCE_SECRET_NAME,
       namespace: record.namespace,
-      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: record.name },
+      labels: {
+        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.instance]: record.name,
+      },
     };
     if (existing) {
       await this.#kube.replaceSecret({ ...existing, data });
     } else {
-      await this.#kube.createSecretIfMissing({ metadata, type: 'Opaque', data });
+      await this.#kube.createSecretIfMissing({
+        metadata,
+        type: 'Opaque',
+        data,
+      });
     }
   }
 
-  async releaseStatus(record: InstanceRecord): Promise<HelmRelease | undefined> {
+  async releaseStatus(
+    record: InstanceRecord,
+  ): Promise<HelmRelease | undefined> {
     return this.#helm.status(record.name, record.namespace);
   }
 
@@ -185,7 +234,10 @@ export class InstanceDriver {
   async ensureRelease(record: InstanceRecord, plan: PlanConfig): Promise<void> {
     const release = await this.releaseStatus(record);
     const status = release?.info.status;
-    if (status === 'pending-install' || (status === 'failed' && release!.version === 1)) {
+    if (
+      status === 'pending-install' ||
+      (status === 'failed' && release!.version === 1)
+    ) {
       await this.#helm.uninstall(record.name, record.namespace);
     } else if (status === 'pending-upgrade' || status === 'pending-rollback') {
       await this.#helm.rollback(record.name, record.namespace);
@@ -229,7 +281,10 @@ export class InstanceDriver {
   }
 
   /** Readiness of each Deployment and StatefulSet of the instance, from one shared listing. */
-  components(record: InstanceRecord, workloads: Workloads): InstanceComponent[] {
+  components(
+    record: InstanceRecord,
+    workloads: Workloads,
+  ): InstanceComponent[] {
     const mine = (w: V1Deployment | V1StatefulSet) =>
       w.metadata?.namespace === record.namespace &&
       w.metadata?.labels?.[LABELS.instance] === record.name;
@@ -239,13 +294,16 @@ export class InstanceDriver {
     ): InstanceComponent => {
       const replicas = w.spec?.replicas ?? 1;
       const readyReplicas = w.status?.readyReplicas ?? 0;
-      const current = (w.status?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
+      const current =
+        (w.status?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
       const updated =
         kind === 'Deployment'
           ? (w.status?.updatedReplicas ?? 0) >= replicas
           : (w.status?.updatedReplicas ?? 0) >= replicas;
       return {
-        name: w.metadata?.labels?.['app.kubernetes.io/component'] ?? w.metadata!.name!,
+        name:
+          w.metadata?.labels?.['app.kubernetes.io/component'] ??
+          w.metadata!.name!,
         kind,
         replicas,
         readyReplicas,
@@ -253,8 +311,12 @@ export class InstanceDriver {
       };
     };
     return [
-      ...workloads.statefulSets.filter(mine).map(w => toComponent(w, 'StatefulSet')),
-      ...workloads.deployments.filter(mine).map(w => toComponent(w, 'Deployment')),
+      ...workloads.statefulSets
+        .filter(mine)
+        .map(w => toComponent(w, 'StatefulSet')),
+      ...workloads.deployments
+        .filter(mine)
+        .map(w => toComponent(w, 'Deployment')),
     ].sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -263,19 +325,29 @@ export class InstanceDriver {
   }
 
   /** Deletes the namespace if it is ours; `gone` once it no longer exists. */
-  async deleteNamespace(record: InstanceRecord): Promise<'gone' | 'terminating'> {
-    const ownership = await this.namespaceOwnership(record.namespace, record.id);
+  async deleteNamespace(
+    record: InstanceRecord,
+  ): Promise<'gone' | 'terminating'> {
+    const ownership = await this.namespaceOwnership(
+      record.namespace,
+      record.id,
+    );
     if (ownership === 'absent') return 'gone';
     if (ownership === 'foreign') {
       // Never delete what is not ours: the instance's resources are gone with the release.
       return 'gone';
     }
     await this.#kube.deleteNamespace(record.namespace);
-    return (await this.#kube.getNamespace(record.namespace)) ? 'terminating' : 'gone';
+    return (await this.#kube.getNamespace(record.namespace))
+      ? 'terminating'
+      : 'gone';
   }
 
   async readSecret(record: InstanceRecord) {
-    const secret = await this.#kube.getSecret(record.namespace, INSTANCE_SECRET_NAME);
+    const secret = await this.#kube.getSecret(
+      record.namespace,
+      INSTANCE_SECRET_NAME,
+    );
     return secret ? decodeSecretData(secret.data) : undefined;
   }
 
@@ -285,13 +357,22 @@ export class InstanceDriver {
     return { ...source, version: record.chartVersion };
   }
 
-  async #selfSubject(): Promise<{ kind: string; name: string; apiGroup?: string; namespace?: string }> {
+  async #selfSubject(): Promise<{
+    kind: string;
+    name: string;
+    apiGroup?: string;
+    namespace?: string;
+  }> {
     if (!this.#subject) {
       this.#subject = await this.#kube.whoAmI();
     }
     const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(this.#subject);
     return sa
       ? { kind: 'ServiceAccount', namespace: sa[1], name: sa[2] }
-      : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: this.#subject };
+      : {
+          kind: 'User',
+          apiGroup: 'rbac.authorization.k8s.io',
+          name: this.#subject,
+        };
   }
 }

@@ -7,7 +7,11 @@ import { InstanceRecord } from '../database/types';
 import { HelmError } from '../helm/HelmClient';
 import { describeKubernetesError } from '../kubernetes/KubernetesClient';
 import { removeCondition, setCondition } from './conditions';
-import { ForeignNamespaceError, InstanceDriver, Workloads } from './InstanceDriver';
+import {
+  ForeignNamespaceError,
+  InstanceDriver,
+  Workloads,
+} from './InstanceDriver';
 import { assertTransition } from './stateMachine';
 
 const TASK_ID = 'supacontrol-reconcile';
@@ -50,6 +54,9 @@ export class InstanceReconciler {
   readonly #logger: LoggerService;
   readonly #owner = `reconciler-${randomUUID()}`;
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Names triggered since the last coalesced pass. */
+  readonly #triggered = new Set<string>();
+  #triggerTimer?: NodeJS.Timeout;
   #stopped = false;
   #running = 0;
   /** Kubernetes requests of the last completed pass; reported by benchmarks. */
@@ -64,7 +71,9 @@ export class InstanceReconciler {
     return new InstanceReconciler(options);
   }
 
-  private constructor(options: Parameters<typeof InstanceReconciler.create>[0]) {
+  private constructor(
+    options: Parameters<typeof InstanceReconciler.create>[0],
+  ) {
     this.#store = options.store;
     this.#driver = options.driver;
     this.#config = options.config;
@@ -85,18 +94,33 @@ export class InstanceReconciler {
     });
   }
 
-  /** Reconciles one instance now, on this replica, after an API change. */
+  /**
+   * Reconciles an instance soon, on this replica, after an API change or while it waits for the
+   * cluster. Triggers arriving together are served by one pass (one workload listing).
+   */
   trigger(name: string): void {
     if (this.#stopped) return;
-    this.reconcileAll({ names: [name] }).catch(error =>
-      this.#logger.error('Reconcile failed', { instance: name, error: String(error) }),
-    );
+    this.#triggered.add(name);
+    if (this.#triggerTimer) return;
+    this.#triggerTimer = setTimeout(() => {
+      this.#triggerTimer = undefined;
+      const names = [...this.#triggered];
+      this.#triggered.clear();
+      this.reconcileAll({ names }).catch(error =>
+        this.#logger.error('Reconcile failed', {
+          instances: names.join(', '),
+          error: String(error),
+        }),
+      );
+    }, 200);
+    this.#triggerTimer.unref?.();
   }
 
   stop(): void {
     this.#stopped = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    if (this.#triggerTimer) clearTimeout(this.#triggerTimer);
   }
 
   /** One pass over every due instance (or the named ones), with bounded concurrency. */
@@ -117,23 +141,39 @@ export class InstanceReconciler {
     try {
       workloads = await this.#driver.kubernetes.listWorkloads();
     } catch (error) {
-      this.#logger.warn('Could not list workloads', { error: describeKubernetesError(error) });
+      this.#logger.warn('Could not list workloads', {
+        error: describeKubernetesError(error),
+      });
     }
     const queue = [...claimed];
-    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let record = queue.shift(); record; record = queue.shift()) {
-        await this.#reconcileClaimed(record, workloads);
-      }
-    });
+    const workers = Array.from(
+      { length: Math.min(concurrency, queue.length) },
+      async () => {
+        for (let record = queue.shift(); record; record = queue.shift()) {
+          await this.#reconcileClaimed(record, workloads);
+        }
+      },
+    );
     await Promise.all(workers);
     this.lastPassRequests = this.#driver.kubernetes.requestCount - before;
+    this.#logger.debug('Reconcile pass done', {
+      instances: claimed.length,
+      kubernetesRequests: this.lastPassRequests,
+    });
   }
 
-  async #reconcileClaimed(record: InstanceRecord, workloads: Workloads | undefined) {
+  async #reconcileClaimed(
+    record: InstanceRecord,
+    workloads: Workloads | undefined,
+  ) {
     this.#running += 1;
     const renew = setInterval(() => {
       this.#store
-        .renewLease(record.id, this.#owner, new Date(Date.now() + this.#config.reconcile.leaseMs))
+        .renewLease(
+          record.id,
+          this.#owner,
+          new Date(Date.now() + this.#config.reconcile.leaseMs),
+        )
         .catch(() => {});
     }, Math.max(1000, this.#config.reconcile.leaseMs / 3));
     let waiting = false;
@@ -143,12 +183,19 @@ export class InstanceReconciler {
           ? await this.#reconcileDeletion(record)
           : await this.#reconcileRunning(record, workloads);
       waiting = outcome.waiting;
-      await this.#store.updateInstance(record.id, {
-        failureCount: 0,
-        nextAttemptAt: waiting ? new Date(Date.now() + POLL_MS) : undefined,
-        lastError: undefined,
-        updatedAt: new Date(),
-      });
+      if (
+        waiting ||
+        record.failureCount > 0 ||
+        record.lastError ||
+        record.nextAttemptAt
+      ) {
+        await this.#store.updateInstance(record.id, {
+          failureCount: 0,
+          nextAttemptAt: waiting ? new Date(Date.now() + POLL_MS) : undefined,
+          lastError: undefined,
+          updatedAt: new Date(),
+        });
+      }
     } catch (error) {
       await this.#recordFailure(record, error);
     } finally {
@@ -186,12 +233,17 @@ export class InstanceReconciler {
       message: `Attempt ${failures} of ${maxAttempts}: ${message}`,
     });
     if (failures >= maxAttempts) {
-      await this.#transition(fresh, 'Failed', `Gave up after ${failures} attempts: ${message}`, {
-        failureCount: failures,
-        lastError: message,
-        conditions,
-        nextAttemptAt: undefined,
-      });
+      await this.#transition(
+        fresh,
+        'Failed',
+        `Gave up after ${failures} attempts: ${message}`,
+        {
+          failureCount: failures,
+          lastError: message,
+          conditions,
+          nextAttemptAt: undefined,
+        },
+      );
       return;
     }
     const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1));
@@ -213,7 +265,10 @@ export class InstanceReconciler {
     patch: Partial<InstanceRecord> = {},
   ): Promise<InstanceRecord> {
     if (record.status === to) {
-      return this.#store.updateInstance(record.id, { ...patch, updatedAt: new Date() });
+      return this.#store.updateInstance(record.id, {
+        ...patch,
+        updatedAt: new Date(),
+      });
     }
     assertTransition(record.status, to);
     const now = new Date();
@@ -233,7 +288,9 @@ export class InstanceReconciler {
       message,
       createdAt: now,
     });
-    this.#logger.info(`Instance ${record.name}: ${record.status} → ${to}`, { instance: record.name });
+    this.#logger.info(`Instance ${record.name}: ${record.status} → ${to}`, {
+      instance: record.name,
+    });
     return updated;
   }
 
@@ -247,7 +304,12 @@ export class InstanceReconciler {
     // Before: the step is under way. After: it is done. A crash between the two leaves Unknown,
     // and the next pass repeats the (idempotent) step.
     let current = await this.#store.updateInstance(record.id, {
-      conditions: setCondition(record.conditions, { type, status: 'Unknown', reason, message }),
+      conditions: setCondition(record.conditions, {
+        type,
+        status: 'Unknown',
+        reason,
+        message,
+      }),
     });
     failpoint(`${type}:before`);
     failpoint(`${type}:during`, 300);
@@ -264,13 +326,18 @@ export class InstanceReconciler {
     return current;
   }
 
-  async #reconcileRunning(initial: InstanceRecord, workloads: Workloads | undefined): Promise<Outcome> {
+  async #reconcileRunning(
+    initial: InstanceRecord,
+    workloads: Workloads | undefined,
+  ): Promise<Outcome> {
     let record = initial;
     const plan =
       this.#config.plans.find(p => p.name === record.plan) ??
       this.#config.plans.find(p => p.name === this.#config.defaultPlan)!;
 
-    const components = workloads ? this.#driver.components(record, workloads) : undefined;
+    const components = workloads
+      ? this.#driver.components(record, workloads)
+      : undefined;
     const settled =
       record.status === 'Running' &&
       record.observedGeneration >= record.generation &&
@@ -278,43 +345,74 @@ export class InstanceReconciler {
       components.length > 0 &&
       components.every(c => c.ready);
     if (settled) {
-      // The steady state costs no request of its own: the shared listing says all is well.
-      await this.#store.updateInstance(record.id, {
-        components,
-        conditions: setCondition(record.conditions, {
-          type: 'Ready',
-          status: 'True',
-          reason: 'AllComponentsReady',
-          message: `${components!.length} of ${components!.length} components ready`,
-        }),
-      });
+      // The steady state costs no request of its own: the shared listing says all is well, and
+      // nothing is written unless something changed.
+      const readyBefore =
+        record.conditions.find(c => c.type === 'Ready')?.status === 'True';
+      if (
+        !readyBefore ||
+        JSON.stringify(components) !== JSON.stringify(record.components)
+      ) {
+        await this.#store.updateInstance(record.id, {
+          components,
+          conditions: setCondition(record.conditions, {
+            type: 'Ready',
+            status: 'True',
+            reason: 'AllComponentsReady',
+            message: `${components!.length} of ${
+              components!.length
+            } components ready`,
+          }),
+        });
+      }
       return { record, waiting: false };
     }
 
     if (record.status === 'Pending') {
-      record = await this.#transition(record, 'Provisioning', 'Provisioning started');
+      record = await this.#transition(
+        record,
+        'Provisioning',
+        'Provisioning started',
+      );
     } else if (record.status === 'Running') {
       const drift = await this.#findDrift(record);
       if (drift) {
-        record = await this.#transition(record, 'Provisioning', `Repairing: ${drift}`, {
-          conditions: setCondition(record.conditions, {
-            type: 'Drifted',
-            status: 'True',
-            reason: 'OutOfBandChange',
-            message: drift,
-          }),
-        });
+        record = await this.#transition(
+          record,
+          'Provisioning',
+          `Repairing: ${drift}`,
+          {
+            conditions: setCondition(record.conditions, {
+              type: 'Drifted',
+              status: 'True',
+              reason: 'OutOfBandChange',
+              message: drift,
+            }),
+          },
+        );
       } else if (record.observedGeneration < record.generation) {
-        record = await this.#transition(record, 'Updating', 'Applying the new generation');
+        record = await this.#transition(
+          record,
+          'Updating',
+          'Applying the new generation',
+        );
       }
     }
 
     if (record.status === 'Provisioning' || record.status === 'Updating') {
-      record = await this.#step(record, 'NamespaceReady', 'Ensuring', `Namespace ${record.namespace}, quota and limits`, () =>
-        this.#driver.ensureNamespace(record, plan),
+      record = await this.#step(
+        record,
+        'NamespaceReady',
+        'Ensuring',
+        `Namespace ${record.namespace}, quota and limits`,
+        () => this.#driver.ensureNamespace(record, plan),
       );
-      record = await this.#step(record, 'SecretReady', 'Ensuring', 'Instance Secret with generated keys', () =>
-        this.#driver.ensureSecret(record),
+      record = await this.#step(
+        record,
+        'SecretReady',
+        'Ensuring',
+        'Instance Secret with generated keys',
+        () => this.#driver.ensureSecret(record),
       );
       const release = await this.#driver.releaseStatus(record);
       const needsHelm =
@@ -322,8 +420,12 @@ export class InstanceReconciler {
         release.info.status !== 'deployed' ||
         record.observedGeneration < record.generation;
       if (needsHelm) {
-        record = await this.#step(record, 'ReleaseDeployed', 'Installing', `Helm release ${record.name} of chart ${record.chartName} ${record.chartVersion}`, () =>
-          this.#driver.ensureRelease(record, plan),
+        record = await this.#step(
+          record,
+          'ReleaseDeployed',
+          'Installing',
+          `Helm release ${record.name} of chart ${record.chartName} ${record.chartVersion}`,
+          () => this.#driver.ensureRelease(record, plan),
         );
         record = await this.#store.updateInstance(record.id, {
           observedGeneration: record.generation,
@@ -332,8 +434,11 @@ export class InstanceReconciler {
       }
     }
 
-    // Readiness from a fresh listing when the release was just applied.
-    const current = this.#driver.components(record, await this.#driver.kubernetes.listWorkloads());
+    // Readiness from the pass's listing; a release applied just now is seen by the next pass.
+    const current = this.#driver.components(
+      record,
+      workloads ?? (await this.#driver.kubernetes.listWorkloads()),
+    );
     const ready = current.length > 0 && current.every(c => c.ready);
     const readyCount = current.filter(c => c.ready).length;
     const conditions = setCondition(record.conditions, {
@@ -343,22 +448,36 @@ export class InstanceReconciler {
       message: `${readyCount} of ${current.length} components ready`,
     });
     if (ready && record.status !== 'Running') {
-      record = await this.#transition(record, 'Running', 'All components are ready', {
-        components: current,
-        conditions,
-      });
+      record = await this.#transition(
+        record,
+        'Running',
+        'All components are ready',
+        {
+          components: current,
+          conditions,
+        },
+      );
       return { record, waiting: false };
     }
-    record = await this.#store.updateInstance(record.id, { components: current, conditions });
+    record = await this.#store.updateInstance(record.id, {
+      components: current,
+      conditions,
+    });
     return { record, waiting: !ready };
   }
 
   /** Why a Running instance no longer matches what was installed, or undefined. */
   async #findDrift(record: InstanceRecord): Promise<string | undefined> {
-    const ownership = await this.#driver.namespaceOwnership(record.namespace, record.id);
-    if (ownership === 'absent') return `namespace ${record.namespace} was removed out of band`;
-    if (ownership === 'foreign') return `namespace ${record.namespace} is no longer labelled as ours`;
-    if (!(await this.#driver.readSecret(record))) return 'the instance Secret was removed out of band';
+    const ownership = await this.#driver.namespaceOwnership(
+      record.namespace,
+      record.id,
+    );
+    if (ownership === 'absent')
+      return `namespace ${record.namespace} was removed out of band`;
+    if (ownership === 'foreign')
+      return `namespace ${record.namespace} is no longer labelled as ours`;
+    if (!(await this.#driver.readSecret(record)))
+      return 'the instance Secret was removed out of band';
     const release = await this.#driver.releaseStatus(record);
     if (!release) return `Helm release ${record.name} was removed out of band`;
     if (release.info.status !== 'deployed') {
@@ -373,8 +492,12 @@ export class InstanceReconciler {
       record = await this.#transition(record, 'Deleting', 'Deletion started');
     }
     if (await this.#driver.releaseStatus(record).catch(() => undefined)) {
-      record = await this.#step(record, 'ReleaseRemoved', 'Uninstalling', `helm uninstall ${record.name}`, () =>
-        this.#driver.uninstall(record),
+      record = await this.#step(
+        record,
+        'ReleaseRemoved',
+        'Uninstalling',
+        `helm uninstall ${record.name}`,
+        () => this.#driver.uninstall(record),
       );
     }
     failpoint('NamespaceRemoved:before');
@@ -390,16 +513,21 @@ export class InstanceReconciler {
       });
       return { record, waiting: true };
     }
-    record = await this.#transition(record, 'Deleted', 'Release, namespace and Secret removed', {
-      deletedAt: new Date(),
-      components: [],
-      conditions: setCondition(record.conditions, {
-        type: 'NamespaceRemoved',
-        status: 'True',
-        reason: 'Done',
-        message: `Namespace ${record.namespace} is gone`,
-      }),
-    });
+    record = await this.#transition(
+      record,
+      'Deleted',
+      'Release, namespace and Secret removed',
+      {
+        deletedAt: new Date(),
+        components: [],
+        conditions: setCondition(record.conditions, {
+          type: 'NamespaceRemoved',
+          status: 'True',
+          reason: 'Done',
+          message: `Namespace ${record.namespace} is gone`,
+        }),
+      },
+    );
     return { record, waiting: false };
   }
 }

@@ -1,5 +1,10 @@
 import { decodeJwt, jwtVerify } from 'jose';
-import { completeSecretData, decodeSecretData, encodeSecretData, SECRET_KEYS } from './instanceSecret';
+import {
+  completeSecretData,
+  decodeSecretData,
+  encodeSecretData,
+  SECRET_KEYS,
+} from './instanceSecret';
 
 describe('instance secret', () => {
   it('generates every key the chart reads, with the lengths the components need', async () => {
@@ -31,7 +36,10 @@ describe('instance secret', () => {
     const first = await completeSecretData({});
     const { 'vault-enc-key': _dropped, ...partial } = first;
     const second = await completeSecretData(partial);
-    expect(second).toEqual({ ...first, 'vault-enc-key': second['vault-enc-key'] });
+    expect(second).toEqual({
+      ...first,
+      'vault-enc-key': second['vault-enc-key'],
+    });
     expect(decodeJwt(second['anon-key'])).toEqual(decodeJwt(first['anon-key']));
   });
 

@@ -20,7 +20,8 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 /** Name of the Secret in each instance namespace. */
 export const INSTANCE_SECRET_NAME = 'supabase-secrets';
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const ALPHANUMERIC =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Letters and digits only: the chart puts some of these into URLs and SQL unescaped. */
 function randomAlphanumeric(length: number): string {
@@ -55,18 +56,22 @@ export async function signRoleKey(
 export async function completeSecretData(
   existing: Partial<Record<SecretKey, string>>,
 ): Promise<Record<SecretKey, string>> {
-  const jwtSecret = existing['jwt-secret'] ?? randomBytes(36).toString('base64url');
+  const jwtSecret =
+    existing['jwt-secret'] ?? randomBytes(36).toString('base64url');
   return {
     'jwt-secret': jwtSecret,
     'anon-key': existing['anon-key'] ?? (await signRoleKey(jwtSecret, 'anon')),
     'service-role-key':
-      existing['service-role-key'] ?? (await signRoleKey(jwtSecret, 'service_role')),
+      existing['service-role-key'] ??
+      (await signRoleKey(jwtSecret, 'service_role')),
     'db-password': existing['db-password'] ?? randomAlphanumeric(32),
     'dashboard-username': existing['dashboard-username'] ?? 'supabase',
-    'dashboard-password': existing['dashboard-password'] ?? randomAlphanumeric(24),
+    'dashboard-password':
+      existing['dashboard-password'] ?? randomAlphanumeric(24),
     'realtime-secret-key-base':
       existing['realtime-secret-key-base'] ?? randomAlphanumeric(64),
-    'realtime-db-enc-key': existing['realtime-db-enc-key'] ?? randomAlphanumeric(16),
+    'realtime-db-enc-key':
+      existing['realtime-db-enc-key'] ?? randomAlphanumeric(16),
     'meta-crypto-key': existing['meta-crypto-key'] ?? randomAlphanumeric(32),
     'vault-enc-key': existing['vault-enc-key'] ?? randomAlphanumeric(32),
   };
@@ -78,13 +83,19 @@ export function decodeSecretData(
 ): Partial<Record<SecretKey, string>> {
   const out: Partial<Record<SecretKey, string>> = {};
   for (const key of SECRET_KEYS) {
-    if (data?.[key]) out[key] = Buffer.from(data[key], 'base64').toString('utf8');
+    if (data?.[key])
+      out[key] = Buffer.from(data[key], 'base64').toString('utf8');
   }
   return out;
 }
 
-export function encodeSecretData(values: Record<string, string>): Record<string, string> {
+export function encodeSecretData(
+  values: Record<string, string>,
+): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]),
+    Object.entries(values).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'utf8').toString('base64'),
+    ]),
   );
 }

@@ -3,7 +3,9 @@ import { assertTransition, canTransition, TRANSITIONS } from './stateMachine';
 
 describe('instance state machine', () => {
   it('lists every status', () => {
-    expect(Object.keys(TRANSITIONS).sort()).toEqual([...INSTANCE_STATUSES].sort());
+    expect(Object.keys(TRANSITIONS).sort()).toEqual(
+      [...INSTANCE_STATUSES].sort(),
+    );
   });
 
   it('lets every status except Deleted be deleted', () => {

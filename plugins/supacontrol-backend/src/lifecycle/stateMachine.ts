@@ -20,7 +20,9 @@ import { InstanceStatus } from '@internal/plugin-supacontrol-common';
  * | Deleting | Failed | cleanup failed `maxAttempts` times; retry returns to Deleting |
  * | Failed | Deleting | retry of a failed deletion |
  */
-export const TRANSITIONS: Readonly<Record<InstanceStatus, readonly InstanceStatus[]>> = {
+export const TRANSITIONS: Readonly<
+  Record<InstanceStatus, readonly InstanceStatus[]>
+> = {
   Pending: ['Provisioning', 'Deleting'],
   Provisioning: ['Running', 'Failed', 'Deleting'],
   Running: ['Provisioning', 'Updating', 'Paused', 'Deleting'],
@@ -32,12 +34,18 @@ export const TRANSITIONS: Readonly<Record<InstanceStatus, readonly InstanceStatu
 };
 
 /** Whether `from → to` is allowed; staying in a status is always allowed. */
-export function canTransition(from: InstanceStatus, to: InstanceStatus): boolean {
+export function canTransition(
+  from: InstanceStatus,
+  to: InstanceStatus,
+): boolean {
   return from === to || TRANSITIONS[from].includes(to);
 }
 
 /** Throws when `from → to` is not in {@link TRANSITIONS}: a bug, never a user error. */
-export function assertTransition(from: InstanceStatus, to: InstanceStatus): void {
+export function assertTransition(
+  from: InstanceStatus,
+  to: InstanceStatus,
+): void {
   if (!canTransition(from, to)) {
     throw new Error(`Illegal instance status transition ${from} → ${to}`);
   }

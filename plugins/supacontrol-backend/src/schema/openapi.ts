@@ -176,7 +176,10 @@ export const openApiDocument = {
         security,
         parameters: parameters(instanceNameParam, 'path'),
         responses: {
-          '202': { description: 'Pending (or Deleting) again', ...json(instanceSchema) },
+          '202': {
+            description: 'Pending (or Deleting) again',
+            ...json(instanceSchema),
+          },
           ...errors(400, 401, 403, 404, 409),
         },
       },
@@ -188,7 +191,10 @@ export const openApiDocument = {
         security,
         parameters: parameters(instanceNameParam, 'path'),
         responses: {
-          '200': { description: 'Read from the instance Secret', ...json(credentialsSchema) },
+          '200': {
+            description: 'Read from the instance Secret',
+            ...json(credentialsSchema),
+          },
           ...errors(400, 401, 403, 404, 409, 503),
         },
       },

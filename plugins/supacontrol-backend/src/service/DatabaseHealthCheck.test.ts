@@ -23,7 +23,10 @@ describe('DatabaseHealthCheck', () => {
         client: 'pg',
         message: 'connect ECONNREFUSED 127.0.0.1:5432',
       },
-      kubernetes: { status: 'not-configured', message: expect.stringContaining('No cluster connected') },
+      kubernetes: {
+        status: 'not-configured',
+        message: expect.stringContaining('No cluster connected'),
+      },
     });
   });
 });

@@ -1,7 +1,10 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { HealthResponse } from '@internal/plugin-supacontrol-common';
 import packageJson from '../../package.json';
-import { describeKubernetesError, KubernetesClient } from '../kubernetes/KubernetesClient';
+import {
+  describeKubernetesError,
+  KubernetesClient,
+} from '../kubernetes/KubernetesClient';
 
 /**
  * Answers the health endpoint: the plugin's version, whether its database answers a query, and
@@ -20,15 +23,24 @@ export class DatabaseHealthCheck {
     return new DatabaseHealthCheck(options.database, options.kubernetes);
   }
 
-  private constructor(database: DatabaseService, kubernetes?: KubernetesClient) {
+  private constructor(
+    database: DatabaseService,
+    kubernetes?: KubernetesClient,
+  ) {
     this.#database = database;
     this.#kubernetes = kubernetes;
   }
 
   async check(): Promise<HealthResponse> {
-    const [database, kubernetes] = await Promise.all([this.#checkDatabase(), this.#checkCluster()]);
+    const [database, kubernetes] = await Promise.all([
+      this.#checkDatabase(),
+      this.#checkCluster(),
+    ]);
     return {
-      status: database.status === 'ok' && kubernetes.status !== 'error' ? 'ok' : 'degraded',
+      status:
+        database.status === 'ok' && kubernetes.status !== 'error'
+          ? 'ok'
+          : 'degraded',
       version: packageJson.version,
       database,
       kubernetes,

@@ -329,7 +329,11 @@ export class InstanceService {
     });
     try {
       const record = await this.#find(name);
-      await this.#authorizer.authorize(caller, supacontrolInstanceUpdatePermission, record);
+      await this.#authorizer.authorize(
+        caller,
+        supacontrolInstanceUpdatePermission,
+        record,
+      );
       if (record.status !== 'Failed') {
         throw new ConflictError(
           `Instance '${name}' is ${record.status}; only Failed instances can be retried`,
@@ -365,7 +369,10 @@ export class InstanceService {
   }
 
   /** Connection details from the instance Secret in the cluster; audited as a sensitive read. */
-  async getCredentials(name: string, caller: Caller): Promise<InstanceCredentials> {
+  async getCredentials(
+    name: string,
+    caller: Caller,
+  ): Promise<InstanceCredentials> {
     const audit = auditOptionsOf(caller);
     const auditorEvent = await this.#auditor.createEvent({
       eventId: SUPACONTROL_AUDIT_EVENTS.instanceCredentialsRead,
@@ -381,7 +388,9 @@ export class InstanceService {
         record,
       );
       if (record.deletedAt) {
-        throw new NotFoundError(`Instance '${name}' was deleted; its credentials are gone`);
+        throw new NotFoundError(
+          `Instance '${name}' was deleted; its credentials are gone`,
+        );
       }
       if (!this.#driver) {
         throw new ServiceUnavailableError(

@@ -1,15 +1,74 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { HealthResponse } from '@internal/plugin-supacontrol-common';
+import {
+  ApiKey,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreateInstanceRequest,
+  HealthResponse,
+  Instance,
+  InstanceCredentials as CommonInstanceCredentials,
+  InstanceEvent,
+  InstancePlan,
+  InstanceStatus,
+  ListInstancesResponse,
+} from '@internal/plugin-supacontrol-common';
+
+/**
+ * How to connect to an instance, from `GET /v1/instances/:name/credentials`. Reading it needs
+ * `supacontrol.instance.credentials.read` and is audited. (The shape is defined once, in
+ * `-common`; it is re-exported here for the plugin's API.)
+ *
+ * @public
+ */
+export type InstanceCredentials = CommonInstanceCredentials;
+
+/**
+ * Query of {@link SupaControlApi.listInstances}; every field is optional.
+ *
+ * @public
+ */
+export interface ListInstancesQuery {
+  /** Page size, 1–100; the backend's default is 20. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Entity ref of the owner, e.g. `group:default/team-a`. */
+  owner?: string;
+  status?: InstanceStatus;
+}
 
 /**
  * Client of the SupaControl backend, used by every component of the plugin. Components never call
- * `fetch` themselves.
+ * `fetch` themselves. Failed requests reject with a `ResponseError` from `@backstage/errors` whose
+ * `cause.message` is the backend's explanation.
  *
  * @public
  */
 export interface SupaControlApi {
-  /** Reads `GET /api/supacontrol/health`. */
+  /** Reads `GET /health`. */
   getHealth(): Promise<HealthResponse>;
+  /** Plans a new instance can use, from `GET /v1/plans`. */
+  listPlans(): Promise<InstancePlan[]>;
+  /** A page of the instances the user may read, from `GET /v1/instances`. */
+  listInstances(query?: ListInstancesQuery): Promise<ListInstancesResponse>;
+  /** One instance, from `GET /v1/instances/:name`. */
+  getInstance(name: string): Promise<Instance>;
+  /** Requests a new instance (`POST /v1/instances`); it starts as `Pending`. */
+  createInstance(request: CreateInstanceRequest): Promise<Instance>;
+  /** Requests deletion (`DELETE /v1/instances/:name`); the instance moves to `Deleting`. */
+  deleteInstance(name: string): Promise<Instance>;
+  /** Re-arms a `Failed` instance (`POST /v1/instances/:name/retry`). */
+  retryInstance(name: string): Promise<Instance>;
+  /** History of an instance, oldest first, from `GET /v1/instances/:name/events`. */
+  listInstanceEvents(name: string): Promise<InstanceEvent[]>;
+  /** Connection details, from `GET /v1/instances/:name/credentials`. */
+  getInstanceCredentials(name: string): Promise<InstanceCredentials>;
+  /** The user's API keys (revoked ones included), from `GET /v1/api-keys`. */
+  listApiKeys(): Promise<ApiKey[]>;
+  /** Creates an API key (`POST /v1/api-keys`); the answer is the only time `key` is shown. */
+  createApiKey(request: CreateApiKeyRequest): Promise<CreatedApiKey>;
+  /** Revokes an API key (`DELETE /v1/api-keys/:id`). */
+  revokeApiKey(id: string): Promise<void>;
 }
 
 /**

@@ -5,6 +5,31 @@ import { SupaControlClient } from './SupaControlClient';
 
 const baseUrl = 'http://backend.test/api/supacontrol';
 
+function backstageError(statusCode: number, name: string, message: string) {
+  return HttpResponse.json(
+    { error: { name, message }, response: { statusCode } },
+    { status: statusCode },
+  );
+}
+
+const instance = {
+  name: 'orders',
+  namespace: 'supa-orders',
+  owner: 'user:default/guest',
+  createdBy: 'user:default/guest',
+  plan: 'small',
+  status: 'Pending',
+  desiredState: 'running',
+  generation: 1,
+  observedGeneration: 0,
+  conditions: [],
+  components: [],
+  endpoints: {},
+  chart: { name: 'supabase', version: '0.1.0' },
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+};
+
 describe('SupaControlClient', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -14,65 +39,324 @@ describe('SupaControlClient', () => {
     fetchApi: new MockFetchApi(),
   });
 
-  it('reads the health endpoint of the supacontrol backend', async () => {
-    server.use(
-      http.get(`${baseUrl}/health`, () =>
-        HttpResponse.json({
-          status: 'ok',
-          version: '1.2.3',
-          database: { status: 'ok', client: 'pg' },
-        }),
-      ),
-    );
-
-    await expect(client.getHealth()).resolves.toEqual({
-      status: 'ok',
-      version: '1.2.3',
-      database: { status: 'ok', client: 'pg' },
-    });
-  });
-
-  it('returns the degraded body of a 503 instead of throwing', async () => {
-    server.use(
-      http.get(`${baseUrl}/health`, () =>
-        HttpResponse.json(
-          {
-            status: 'degraded',
+  describe('getHealth', () => {
+    it('reads the health endpoint of the supacontrol backend', async () => {
+      server.use(
+        http.get(`${baseUrl}/health`, () =>
+          HttpResponse.json({
+            status: 'ok',
             version: '1.2.3',
-            database: { status: 'error', client: 'pg', message: 'down' },
-          },
-          { status: 503 },
+            database: { status: 'ok', client: 'pg' },
+          }),
         ),
-      ),
-    );
+      );
 
-    await expect(client.getHealth()).resolves.toMatchObject({
-      status: 'degraded',
-      database: { message: 'down' },
+      await expect(client.getHealth()).resolves.toEqual({
+        status: 'ok',
+        version: '1.2.3',
+        database: { status: 'ok', client: 'pg' },
+      });
+    });
+
+    it('returns the degraded body of a 503 instead of throwing', async () => {
+      server.use(
+        http.get(`${baseUrl}/health`, () =>
+          HttpResponse.json(
+            {
+              status: 'degraded',
+              version: '1.2.3',
+              database: { status: 'error', client: 'pg', message: 'down' },
+            },
+            { status: 503 },
+          ),
+        ),
+      );
+
+      await expect(client.getHealth()).resolves.toMatchObject({
+        status: 'degraded',
+        database: { message: 'down' },
+      });
+    });
+
+    it('throws a ResponseError with the server message on other failures', async () => {
+      server.use(
+        http.get(`${baseUrl}/health`, () =>
+          backstageError(401, 'AuthenticationError', 'Missing credentials'),
+        ),
+      );
+
+      await expect(client.getHealth()).rejects.toMatchObject({
+        name: 'ResponseError',
+        statusCode: 401,
+        cause: { name: 'AuthenticationError', message: 'Missing credentials' },
+      });
     });
   });
 
-  it('throws a ResponseError with the server message on other failures', async () => {
+  it('lists the plans', async () => {
+    const plans = [{ name: 'small', description: '1 CPU', default: true }];
     server.use(
-      http.get(`${baseUrl}/health`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'AuthenticationError',
-              message: 'Missing credentials',
-            },
-            request: { method: 'GET', url: '/health' },
-            response: { statusCode: 401 },
-          },
-          { status: 401 },
+      http.get(`${baseUrl}/v1/plans`, () =>
+        HttpResponse.json({ items: plans }),
+      ),
+    );
+
+    await expect(client.listPlans()).resolves.toEqual(plans);
+  });
+
+  it('lists instances with only the query parameters that are set', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/v1/instances`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({
+          items: [instance],
+          totalCount: 21,
+          nextCursor: 'abc',
+        });
+      }),
+    );
+
+    await expect(
+      client.listInstances({
+        limit: 20,
+        cursor: 'xyz',
+        owner: '',
+        status: 'Running',
+      }),
+    ).resolves.toEqual({
+      items: [instance],
+      totalCount: 21,
+      nextCursor: 'abc',
+    });
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      limit: '20',
+      cursor: 'xyz',
+      status: 'Running',
+    });
+  });
+
+  it('reads one instance, escaping its name in the path', async () => {
+    let path: string | undefined;
+    server.use(
+      http.get(`${baseUrl}/v1/instances/:name`, ({ request }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json(instance);
+      }),
+    );
+
+    await expect(client.getInstance('orders')).resolves.toEqual(instance);
+    await client.getInstance('a/b');
+    expect(path).toBe('/api/supacontrol/v1/instances/a%2Fb');
+  });
+
+  it('creates an instance with a JSON body', async () => {
+    let body: unknown;
+    let contentType: string | null = null;
+    server.use(
+      http.post(`${baseUrl}/v1/instances`, async ({ request }) => {
+        body = await request.json();
+        contentType = request.headers.get('content-type');
+        return HttpResponse.json(instance, { status: 201 });
+      }),
+    );
+
+    await expect(
+      client.createInstance({ name: 'orders', plan: 'small' }),
+    ).resolves.toEqual(instance);
+    expect(body).toEqual({ name: 'orders', plan: 'small' });
+    expect(contentType).toBe('application/json');
+  });
+
+  it("keeps the backend's refusal of a taken name in the error's cause", async () => {
+    server.use(
+      http.post(`${baseUrl}/v1/instances`, () =>
+        backstageError(
+          409,
+          'ConflictError',
+          "An instance named 'orders' exists",
         ),
       ),
     );
 
-    await expect(client.getHealth()).rejects.toMatchObject({
-      name: 'ResponseError',
-      statusCode: 401,
-      cause: { name: 'AuthenticationError', message: 'Missing credentials' },
+    await expect(
+      client.createInstance({ name: 'orders' }),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      cause: { message: "An instance named 'orders' exists" },
+    });
+  });
+
+  it('requests deletion and returns the instance as Deleting', async () => {
+    server.use(
+      http.delete(`${baseUrl}/v1/instances/orders`, () =>
+        HttpResponse.json({ ...instance, status: 'Deleting' }, { status: 202 }),
+      ),
+    );
+
+    await expect(client.deleteInstance('orders')).resolves.toMatchObject({
+      status: 'Deleting',
+    });
+  });
+
+  it('retries a failed instance', async () => {
+    let method: string | undefined;
+    server.use(
+      http.post(`${baseUrl}/v1/instances/orders/retry`, ({ request }) => {
+        method = request.method;
+        return HttpResponse.json(
+          { ...instance, status: 'Provisioning' },
+          { status: 202 },
+        );
+      }),
+    );
+
+    await expect(client.retryInstance('orders')).resolves.toMatchObject({
+      status: 'Provisioning',
+    });
+    expect(method).toBe('POST');
+  });
+
+  it('throws when a retry is refused', async () => {
+    server.use(
+      http.post(`${baseUrl}/v1/instances/orders/retry`, () =>
+        backstageError(
+          409,
+          'ConflictError',
+          'Only Failed instances can be retried',
+        ),
+      ),
+    );
+
+    await expect(client.retryInstance('orders')).rejects.toMatchObject({
+      statusCode: 409,
+      cause: { message: 'Only Failed instances can be retried' },
+    });
+  });
+
+  it('lists the events of an instance', async () => {
+    const events = [
+      {
+        id: '1',
+        instanceName: 'orders',
+        actor: 'user:default/guest',
+        action: 'create',
+        toStatus: 'Pending',
+        message: 'Created',
+        createdAt: '2025-01-01T00:00:00.000Z',
+      },
+    ];
+    server.use(
+      http.get(`${baseUrl}/v1/instances/orders/events`, () =>
+        HttpResponse.json({ items: events }),
+      ),
+    );
+
+    await expect(client.listInstanceEvents('orders')).resolves.toEqual(events);
+  });
+
+  it('reads the credentials of an instance', async () => {
+    const credentials = {
+      apiUrl: 'https://orders.supa.test',
+      anonKey: 'anon',
+      serviceRoleKey: 'service',
+      postgresUrl: 'postgresql://postgres:pw@db:5432/postgres',
+      studioUrl: 'https://studio.orders.supa.test',
+      dashboard: { username: 'supabase', password: 'secret' },
+    };
+    server.use(
+      http.get(`${baseUrl}/v1/instances/orders/credentials`, () =>
+        HttpResponse.json(credentials),
+      ),
+    );
+
+    await expect(client.getInstanceCredentials('orders')).resolves.toEqual(
+      credentials,
+    );
+  });
+
+  it('throws when the credentials may not be read', async () => {
+    server.use(
+      http.get(`${baseUrl}/v1/instances/orders/credentials`, () =>
+        backstageError(403, 'NotAllowedError', 'You may not read credentials'),
+      ),
+    );
+
+    await expect(client.getInstanceCredentials('orders')).rejects.toMatchObject(
+      { statusCode: 403, cause: { name: 'NotAllowedError' } },
+    );
+  });
+
+  it('lists API keys', async () => {
+    const keys = [
+      {
+        id: 'abcdefgh12345678',
+        name: 'ci',
+        owner: 'user:default/guest',
+        prefix: 'sck_abcdefgh12345678',
+        scopes: ['instances:read'],
+        createdAt: '2025-01-01T00:00:00.000Z',
+      },
+    ];
+    server.use(
+      http.get(`${baseUrl}/v1/api-keys`, () =>
+        HttpResponse.json({ items: keys }),
+      ),
+    );
+
+    await expect(client.listApiKeys()).resolves.toEqual(keys);
+  });
+
+  it('creates an API key and returns the key once', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/v1/api-keys`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(
+          {
+            id: 'abcdefgh12345678',
+            name: 'ci',
+            prefix: 'sck_abcdefgh12345678',
+            scopes: ['instances:read'],
+            createdAt: '2025-01-01T00:00:00.000Z',
+            key: 'sck_abcdefgh12345678_secret',
+          },
+          { status: 201 },
+        );
+      }),
+    );
+
+    await expect(
+      client.createApiKey({ name: 'ci', scopes: ['instances:read'] }),
+    ).resolves.toMatchObject({ key: 'sck_abcdefgh12345678_secret' });
+    expect(body).toEqual({ name: 'ci', scopes: ['instances:read'] });
+  });
+
+  it('revokes an API key', async () => {
+    let revoked: string | undefined;
+    server.use(
+      http.delete(`${baseUrl}/v1/api-keys/:id`, ({ params }) => {
+        revoked = String(params.id);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+
+    await expect(client.revokeApiKey('abcdefgh12345678')).resolves.toBe(
+      undefined,
+    );
+    expect(revoked).toBe('abcdefgh12345678');
+  });
+
+  it('throws when the key to revoke does not exist', async () => {
+    server.use(
+      http.delete(`${baseUrl}/v1/api-keys/:id`, () =>
+        backstageError(404, 'NotFoundError', "No API key with id 'x'"),
+      ),
+    );
+
+    await expect(client.revokeApiKey('x')).rejects.toMatchObject({
+      statusCode: 404,
+      cause: { message: "No API key with id 'x'" },
     });
   });
 });

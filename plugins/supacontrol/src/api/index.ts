@@ -1,3 +1,7 @@
 export { supacontrolApiRef } from './SupaControlApi';
-export type { SupaControlApi } from './SupaControlApi';
+export type {
+  InstanceCredentials,
+  ListInstancesQuery,
+  SupaControlApi,
+} from './SupaControlApi';
 export { SupaControlClient } from './SupaControlClient';

@@ -1,68 +1,83 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { FlatRoutes } from '@backstage/core-app-api';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { HealthResponse } from '@internal/plugin-supacontrol-common';
-import { SupaControlApi, supacontrolApiRef } from '../../api';
-import { SupaControlPage } from './SupaControlPage';
+import userEvent from '@testing-library/user-event';
+import { Route } from 'react-router-dom';
+import { supacontrolApiRef } from '../../api';
+import { SupaControlPage, supacontrolPlugin } from '../../plugin';
+import { fakeApi, fakeInstance } from '../../__testUtils__/fakes';
+import { FreshPermissionCache } from '../../__testUtils__/renderPage';
 
-function renderPage(api: Partial<SupaControlApi>) {
+function renderLegacyApp(path: string) {
+  const api = fakeApi({
+    listInstances: jest.fn(async () => ({
+      items: [fakeInstance({ name: 'orders' })],
+      totalCount: 1,
+    })),
+  });
   return renderInTestApp(
-    <TestApiProvider apis={[[supacontrolApiRef, api]]}>
-      <SupaControlPage />
+    <TestApiProvider
+      apis={[
+        [supacontrolApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+        [identityApiRef, mockApis.identity()],
+      ]}
+    >
+      <FreshPermissionCache>
+        <FlatRoutes>
+          <Route path="/supacontrol" element={<SupaControlPage />} />
+        </FlatRoutes>
+      </FreshPermissionCache>
     </TestApiProvider>,
+    { routeEntries: [path] },
   );
 }
 
-const healthy: HealthResponse = {
-  status: 'ok',
-  version: '0.1.0',
-  database: { status: 'ok', client: 'better-sqlite3' },
-};
+describe('the legacy SupaControl plugin', () => {
+  it('is the plugin supacontrol with the three routes', () => {
+    expect(supacontrolPlugin.getId()).toBe('supacontrol');
+    expect(Object.keys(supacontrolPlugin.routes).sort()).toEqual([
+      'instance',
+      'root',
+      'settings',
+    ]);
+  });
 
-describe('SupaControlPage', () => {
-  it('shows the header and the backend status from the health endpoint', async () => {
-    await renderPage({ getHealth: async () => healthy });
+  it('renders the dashboard under its header and navigates to an instance and to settings', async () => {
+    await renderLegacyApp('/supacontrol');
 
     expect(
-      screen.getByRole('heading', { name: 'SupaControl' }),
+      await screen.findByRole('heading', { name: 'SupaControl' }),
     ).toBeInTheDocument();
-    expect(await screen.findByText('healthy')).toBeInTheDocument();
-    expect(screen.getByText('0.1.0')).toBeInTheDocument();
-    expect(screen.getByText('connected (better-sqlite3)')).toBeInTheDocument();
+    expect(await screen.findByText('Instances (1)')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('link', { name: 'orders' }));
+    expect(
+      await screen.findByRole('heading', { name: 'orders' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('Event history')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('link', { name: 'Instances' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: /API keys & status/ }),
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Settings' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText(/No API keys yet/)).toBeInTheDocument();
   });
 
-  it('shows a progress bar while the status loads', async () => {
-    await renderPage({ getHealth: () => new Promise(() => {}) });
-
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
-  });
-
-  it('shows why the database is degraded', async () => {
-    await renderPage({
-      getHealth: async () => ({
-        status: 'degraded',
-        version: '0.1.0',
-        database: {
-          status: 'error',
-          client: 'pg',
-          message: 'connection refused',
-        },
-      }),
-    });
-
-    expect(await screen.findByText('degraded')).toBeInTheDocument();
-    expect(screen.getByText('pg: connection refused')).toBeInTheDocument();
-  });
-
-  it('shows an error panel when the backend does not answer', async () => {
-    await renderPage({
-      getHealth: async () => {
-        throw new Error('Failed to fetch');
-      },
-    });
+  it('opens an instance page from its URL', async () => {
+    await renderLegacyApp('/supacontrol/instances/orders');
 
     expect(
-      await screen.findByText(/SupaControl backend did not answer/),
+      await screen.findByRole('heading', { name: 'orders' }),
     ).toBeInTheDocument();
-    expect(screen.getAllByText(/Failed to fetch/).length).toBeGreaterThan(0);
   });
 });

@@ -1,13 +1,13 @@
 import { Header, Page } from '@backstage/core-components';
-import { SupaControlContent } from './SupaControlContent';
+import { SupaControlRouter } from '../Router';
 
-/** The SupaControl page with its own header, for apps on the legacy frontend system. */
+/** The SupaControl pages with their own header, for apps on the legacy frontend system. */
 export const SupaControlPage = () => (
   <Page themeId="tool">
     <Header
       title="SupaControl"
       subtitle="Supabase instances on Kubernetes, on demand"
     />
-    <SupaControlContent />
+    <SupaControlRouter />
   </Page>
 );

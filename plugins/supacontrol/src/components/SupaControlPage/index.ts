@@ -1,2 +1,1 @@
 export { SupaControlPage } from './SupaControlPage';
-export { SupaControlContent } from './SupaControlContent';

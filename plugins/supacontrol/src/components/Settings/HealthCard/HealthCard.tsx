@@ -4,12 +4,13 @@ import {
   ResponseErrorPanel,
   StatusError,
   StatusOK,
+  StatusWarning,
   StructuredMetadataTable,
 } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
-import { useHealth } from '../../hooks';
+import { useHealth } from '../../../hooks';
 
-/** Shows whether the SupaControl backend and its database answer. */
+/** Shows whether the SupaControl backend, its database and its cluster answer. */
 export const HealthCard = () => {
   const { value, loading, error, retry } = useHealth();
 
@@ -35,6 +36,19 @@ export const HealthCard = () => {
         {value.database.client}: {value.database.message}
       </StatusError>
     );
+  const { kubernetes } = value;
+  let cluster: JSX.Element;
+  if (kubernetes.status === 'ok') {
+    cluster = <StatusOK>connected</StatusOK>;
+  } else if (kubernetes.status === 'not-configured') {
+    cluster = (
+      <StatusWarning>
+        not configured: instances can be listed but not created
+      </StatusWarning>
+    );
+  } else {
+    cluster = <StatusError>{kubernetes.message ?? 'unreachable'}</StatusError>;
+  }
   return (
     <InfoCard
       title="Backend status"
@@ -54,6 +68,7 @@ export const HealthCard = () => {
             ),
           version: value.version,
           database,
+          kubernetes: cluster,
         }}
       />
     </InfoCard>

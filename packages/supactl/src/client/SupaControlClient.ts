@@ -1,0 +1,227 @@
+import {
+  CreateInstanceRequest,
+  Instance,
+  InstanceEvent,
+  InstanceCredentials,
+  InstancePlan,
+  InstanceStatus,
+  ListInstancesResponse,
+  SUPACONTROL_PLUGIN_ID,
+} from '@internal/plugin-supacontrol-common';
+import { formatDuration } from '../args/duration';
+import { CliError } from '../errors';
+import { ApiError, ConnectionError, RequestTimeoutError } from './errors';
+import { describeNetworkError } from './networkErrors';
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Aborts the call; its reason is rethrown as is, so the caller can tell its own abort apart. */
+  signal?: AbortSignal;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * Client of the SupaControl v1 API with a plugin API key. One instance per target; every call has
+ * a timeout, and every failure becomes a `CliError` whose message names what went wrong.
+ */
+export class SupaControlClient {
+  readonly #apiRoot: string;
+  readonly #apiKey: string;
+  readonly #requestTimeoutMs: number;
+  readonly #fetch: typeof fetch;
+  readonly #userAgent: string;
+
+  static create(options: {
+    /** The portal's base URL, e.g. `https://portal.example.com`. */
+    portalUrl: string;
+    apiKey: string;
+    requestTimeoutMs: number;
+    userAgent: string;
+    fetch?: typeof fetch;
+  }): SupaControlClient {
+    return new SupaControlClient(options);
+  }
+
+  private constructor(options: Parameters<typeof SupaControlClient.create>[0]) {
+    this.#apiRoot = `${options.portalUrl}/api/${SUPACONTROL_PLUGIN_ID}`;
+    this.#apiKey = options.apiKey;
+    this.#requestTimeoutMs = options.requestTimeoutMs;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#userAgent = options.userAgent;
+  }
+
+  /** `<portal>/api/supacontrol`, for messages. */
+  get apiRoot(): string {
+    return this.#apiRoot;
+  }
+
+  async listPlans(
+    options?: RequestOptions,
+  ): Promise<{ items: InstancePlan[] }> {
+    return this.#request('GET', '/v1/plans', options);
+  }
+
+  async listInstances(
+    query: { limit?: number; cursor?: string; status?: InstanceStatus },
+    options?: RequestOptions,
+  ): Promise<ListInstancesResponse> {
+    return this.#request('GET', '/v1/instances', { ...options, query });
+  }
+
+  async getInstance(name: string, options?: RequestOptions): Promise<Instance> {
+    return this.#request('GET', instancePath(name), options);
+  }
+
+  async createInstance(
+    body: CreateInstanceRequest,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('POST', '/v1/instances', { ...options, body });
+  }
+
+  async deleteInstance(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('DELETE', instancePath(name), options);
+  }
+
+  async retryInstance(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('POST', `${instancePath(name)}/retry`, options);
+  }
+
+  async getCredentials(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<InstanceCredentials> {
+    return this.#request('GET', `${instancePath(name)}/credentials`, options);
+  }
+
+  async listEvents(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<{ items: InstanceEvent[] }> {
+    return this.#request('GET', `${instancePath(name)}/events`, options);
+  }
+
+  async #request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: RequestOptions & { query?: Query; body?: unknown } = {},
+  ): Promise<T> {
+    const url = new URL(`${this.#apiRoot}${path}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const what = `${method} ${url.pathname}`;
+    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, timeout])
+      : timeout;
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: `Bearer ${this.#apiKey}`,
+      'User-Agent': this.#userAgent,
+    };
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+
+    try {
+      const response = await this.#fetch(url, {
+        method,
+        headers,
+        body:
+          options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal,
+        // Following a redirect would resend the key to wherever it points; say where instead.
+        redirect: 'manual',
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        throw errorFromResponse(response, text, what, this.#apiRoot);
+      }
+      return parseJson(response, text, what, this.#apiRoot) as T;
+    } catch (error) {
+      if (options.signal?.aborted) {
+        throw options.signal.reason;
+      }
+      if (error instanceof CliError) {
+        throw error;
+      }
+      if (timeout.aborted) {
+        throw new RequestTimeoutError(
+          `${what} on ${url.origin} got no answer within ${formatDuration(
+            this.#requestTimeoutMs,
+          )} (raise it with --request-timeout)`,
+        );
+      }
+      throw new ConnectionError(
+        `cannot reach ${this.#apiRoot}: ${describeNetworkError(error)}`,
+      );
+    }
+  }
+}
+
+function instancePath(name: string): string {
+  return `/v1/instances/${encodeURIComponent(name)}`;
+}
+
+function parseJson(
+  response: Response,
+  text: string,
+  what: string,
+  apiRoot: string,
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A portal's frontend may answer unknown paths with its HTML page and status 200.
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new CliError(
+      `${what} answered ${response.status} with a body that is not JSON (${type}); is ${apiRoot} the SupaControl API of a Backstage portal?`,
+    );
+  }
+}
+
+function errorFromResponse(
+  response: Response,
+  text: string,
+  what: string,
+  apiRoot: string,
+): ApiError {
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const message = body?.error?.message;
+  if (typeof message === 'string' && message.length > 0) {
+    return new ApiError({
+      statusCode: response.status,
+      errorName:
+        typeof body.error.name === 'string' ? body.error.name : undefined,
+      message: message.replace(/\s*\n\s*/g, ' '),
+    });
+  }
+  const location = response.headers.get('location');
+  if (response.status >= 300 && response.status < 400 && location) {
+    return new ApiError({
+      statusCode: response.status,
+      message: `${what} was redirected to ${location}; use the portal's final URL (log in again with it, or fix SUPACTL_URL)`,
+    });
+  }
+  const hint =
+    response.status === 404
+      ? `; is ${apiRoot} the SupaControl API of a Backstage portal, and does it have this endpoint?`
+      : '';
+  return new ApiError({
+    statusCode: response.status,
+    message: `${what} answered ${response.status} ${response.statusText}${hint}`,
+  });
+}

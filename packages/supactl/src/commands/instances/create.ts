@@ -1,0 +1,100 @@
+import { Instance } from '@internal/plugin-supacontrol-common';
+import { Command } from 'commander';
+import { instanceNameArgument } from '../../args/parsers';
+import { ApiError } from '../../client/errors';
+import { SupaControlClient } from '../../client/SupaControlClient';
+import { CommandContext } from '../context';
+import { requireWaitForTimeout, timeoutOption } from '../options';
+import { describeOutcome, waitWithProgress } from './waiting';
+
+interface CreateOptions {
+  plan?: string;
+  wait?: boolean;
+  timeout: number;
+  existsOk?: boolean;
+}
+
+/** With --exists-ok a taken name is fine if it is an instance this key can read, i.e. ours. */
+async function createOrReuse(
+  client: SupaControlClient,
+  name: string,
+  options: CreateOptions,
+): Promise<{ instance: Instance; created: boolean }> {
+  try {
+    const instance = await client.createInstance({ name, plan: options.plan });
+    return { instance, created: true };
+  } catch (error) {
+    if (
+      !(
+        options.existsOk &&
+        error instanceof ApiError &&
+        error.statusCode === 409
+      )
+    ) {
+      throw error;
+    }
+    try {
+      return { instance: await client.getInstance(name), created: false };
+    } catch (readError) {
+      // Taken by an instance this key may not see: still a conflict.
+      if (readError instanceof ApiError && readError.statusCode === 404)
+        throw error;
+      throw readError;
+    }
+  }
+}
+
+export function registerCreateCommand(
+  instances: Command,
+  context: CommandContext,
+): void {
+  instances
+    .command('create')
+    .description('request a new instance; it starts as Pending')
+    .argument('<name>', 'instance name', instanceNameArgument)
+    .option(
+      '--plan <plan>',
+      "plan to use (see supactl plans list; default: the portal's default plan)",
+    )
+    .option('--wait', 'wait until the instance is Running')
+    .addOption(timeoutOption('how long --wait waits'))
+    .option(
+      '--exists-ok',
+      'succeed if an instance of this name that the key can read already exists (for re-run pipelines)',
+    )
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 created (and Running, with --wait), 4 the name is taken, 5 --wait timed out,
+1 the instance failed or another error.
+
+Examples:
+  supactl instances create orders-preview --plan small
+  supactl instances create pr-123 --wait --timeout 15m --exists-ok`,
+    )
+    .action(async (name: string, options: CreateOptions, command: Command) => {
+      requireWaitForTimeout(command, Boolean(options.wait));
+      const { client } = await context.connect(command);
+      const { instance, created } = await createOrReuse(client, name, options);
+      context.io.stdout.write(
+        created
+          ? `instance '${name}' created (status ${instance.status}, plan ${instance.plan})\n`
+          : `instance '${name}' already exists (status ${instance.status}, plan ${instance.plan})\n`,
+      );
+      if (options.plan && instance.plan !== options.plan) {
+        context.warn(
+          `instance '${name}' uses plan ${instance.plan}, not ${options.plan}`,
+        );
+      }
+      if (options.wait) {
+        const final = await waitWithProgress(
+          context,
+          client,
+          name,
+          { kind: 'status', status: 'Running' },
+          options.timeout,
+        );
+        context.io.stdout.write(`${describeOutcome(name, final)}\n`);
+      }
+    });
+}

@@ -1,0 +1,137 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  ApiKey,
+  HealthResponse,
+  Instance,
+  InstanceEvent,
+  InstancePlan,
+} from '@internal/plugin-supacontrol-common';
+import { InstanceCredentials, SupaControlApi } from '../api';
+
+/** An instance as the backend returns it, with `overrides` applied. */
+export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
+  const name = overrides.name ?? 'orders';
+  return {
+    name,
+    namespace: `supa-${name}`,
+    owner: 'user:default/guest',
+    createdBy: 'user:default/guest',
+    plan: 'small',
+    status: 'Running',
+    desiredState: 'running',
+    generation: 1,
+    observedGeneration: 1,
+    conditions: [],
+    components: [],
+    endpoints: {},
+    chart: { name: 'supabase', version: '0.1.0' },
+    createdAt: '2025-01-01T10:00:00.000Z',
+    updatedAt: '2025-01-01T10:05:00.000Z',
+    ...overrides,
+  };
+}
+
+export const fakePlans: InstancePlan[] = [
+  { name: 'small', description: '0.5 CPU, 1 GiB, 5 GiB disk', default: true },
+  { name: 'large', description: '2 CPU, 4 GiB, 50 GiB disk', default: false },
+];
+
+export const fakeEvents: InstanceEvent[] = [
+  {
+    id: 'e1',
+    instanceName: 'orders',
+    actor: 'user:default/guest',
+    action: 'create',
+    toStatus: 'Pending',
+    message: "Created with plan 'small', owned by user:default/guest",
+    createdAt: '2025-01-01T10:00:00.000Z',
+  },
+  {
+    id: 'e2',
+    instanceName: 'orders',
+    actor: 'supacontrol',
+    action: 'reconcile',
+    fromStatus: 'Pending',
+    toStatus: 'Provisioning',
+    message: 'Installing release supa-orders',
+    createdAt: '2025-01-01T10:01:00.000Z',
+  },
+];
+
+export const fakeCredentials: InstanceCredentials = {
+  apiUrl: 'https://orders.supa.example.com',
+  anonKey: 'eyJanon.key.value',
+  serviceRoleKey: 'eyJservice.role.secret',
+  postgresUrl:
+    'postgresql://postgres:db-password@db.supa-orders.svc:5432/postgres',
+  studioUrl: 'https://studio.orders.supa.example.com',
+  dashboard: { username: 'supabase', password: 'studio-password' },
+};
+
+export const fakeHealth: HealthResponse = {
+  status: 'ok',
+  version: '0.1.0',
+  database: { status: 'ok', client: 'better-sqlite3' },
+  kubernetes: { status: 'ok' },
+};
+
+export function fakeApiKey(overrides: Partial<ApiKey> = {}): ApiKey {
+  const id = overrides.id ?? 'abcdefgh12345678';
+  return {
+    id,
+    name: 'ci',
+    owner: 'user:default/guest',
+    prefix: `sck_${id}`,
+    scopes: ['instances:read'],
+    createdAt: '2025-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A `SupaControlApi` whose every method is a jest mock with a sensible default answer. */
+export function fakeApi(
+  overrides: Partial<SupaControlApi> = {},
+): jest.Mocked<SupaControlApi> {
+  return {
+    getHealth: jest.fn(async () => fakeHealth),
+    listPlans: jest.fn(async () => fakePlans),
+    listInstances: jest.fn(async () => ({ items: [], totalCount: 0 })),
+    getInstance: jest.fn(async (name: string) => fakeInstance({ name })),
+    createInstance: jest.fn(async request =>
+      fakeInstance({ name: request.name, status: 'Pending' }),
+    ),
+    deleteInstance: jest.fn(async (name: string) =>
+      fakeInstance({ name, status: 'Deleting' }),
+    ),
+    retryInstance: jest.fn(async (name: string) =>
+      fakeInstance({ name, status: 'Provisioning' }),
+    ),
+    listInstanceEvents: jest.fn(async () => fakeEvents),
+    getInstanceCredentials: jest.fn(async () => fakeCredentials),
+    listApiKeys: jest.fn(async () => []),
+    createApiKey: jest.fn(async request => ({
+      id: 'newkey0000000000',
+      name: request.name,
+      prefix: 'sck_newkey0000000000',
+      scopes: request.scopes ?? ['instances:read'],
+      createdAt: new Date().toISOString(),
+      key: 'sck_newkey0000000000_Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXktMTIzNDU',
+    })),
+    revokeApiKey: jest.fn(async () => {}),
+    ...overrides,
+  } as jest.Mocked<SupaControlApi>;
+}
+
+/** A `ResponseError` as `ResponseError.fromResponse` builds it from the backend's error JSON. */
+export async function backendError(
+  statusCode: number,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({ error: { name, message }, response: { statusCode } }),
+      { status: statusCode, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
+}

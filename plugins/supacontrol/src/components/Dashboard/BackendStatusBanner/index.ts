@@ -1,0 +1,1 @@
+export { BackendStatusBanner } from './BackendStatusBanner';

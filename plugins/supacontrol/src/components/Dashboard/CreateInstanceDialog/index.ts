@@ -1,0 +1,1 @@
+export { CreateInstanceDialog } from './CreateInstanceDialog';

@@ -1,0 +1,2 @@
+export { InstanceFilters } from './InstanceFilters';
+export type { InstanceFilterValues } from './InstanceFilters';

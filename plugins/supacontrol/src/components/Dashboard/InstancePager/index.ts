@@ -1,0 +1,1 @@
+export { InstancePager } from './InstancePager';

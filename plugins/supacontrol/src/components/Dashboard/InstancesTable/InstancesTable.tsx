@@ -1,0 +1,118 @@
+import { Link, Table, TableColumn } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import {
+  Instance,
+  supacontrolInstanceDeletePermission,
+} from '@internal/plugin-supacontrol-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
+import DeleteIcon from '@material-ui/icons/Delete';
+import { useMemo } from 'react';
+import { instanceRouteRef } from '../../../routes';
+import { InstanceStatusChip } from '../../Shared/InstanceStatusChip';
+import { Timestamp } from '../../Shared/Timestamp';
+
+/** `ready/total` of an instance's components, or a dash before there are any. */
+function componentsReady(instance: Instance): string {
+  const { components } = instance;
+  if (components.length === 0) {
+    return '—';
+  }
+  return `${components.filter(c => c.ready).length}/${components.length}`;
+}
+
+const DeleteButton = (props: {
+  instance: Instance;
+  onDelete: (instance: Instance) => void;
+}) => {
+  const { instance, onDelete } = props;
+  const { allowed } = usePermission({
+    permission: supacontrolInstanceDeletePermission,
+    resourceRef: instance.name,
+  });
+  if (
+    !allowed ||
+    instance.status === 'Deleting' ||
+    instance.status === 'Deleted'
+  ) {
+    return null;
+  }
+  return (
+    <Tooltip title={`Delete ${instance.name}`}>
+      <IconButton
+        size="small"
+        aria-label={`Delete ${instance.name}`}
+        onClick={() => onDelete(instance)}
+      >
+        <DeleteIcon fontSize="small" />
+      </IconButton>
+    </Tooltip>
+  );
+};
+
+const InstanceLink = (props: { name: string }) => {
+  const instanceLink = useRouteRef(instanceRouteRef);
+  return <Link to={instanceLink({ name: props.name })}>{props.name}</Link>;
+};
+
+/** The dashboard's table of instances, one page of them. */
+export const InstancesTable = (props: {
+  instances: Instance[];
+  title: string;
+  emptyContent?: JSX.Element;
+  onDelete: (instance: Instance) => void;
+}) => {
+  const { instances, title, emptyContent, onDelete } = props;
+  const columns = useMemo<TableColumn<Instance>[]>(
+    () => [
+      {
+        title: 'Name',
+        field: 'name',
+        highlight: true,
+        cellStyle: { whiteSpace: 'nowrap' },
+        render: row => <InstanceLink name={row.name} />,
+      },
+      {
+        title: 'Status',
+        field: 'status',
+        cellStyle: { whiteSpace: 'nowrap' },
+        render: row => <InstanceStatusChip status={row.status} />,
+      },
+      {
+        title: 'Components ready',
+        render: row => componentsReady(row),
+      },
+      { title: 'Owner', field: 'owner' },
+      { title: 'Plan', field: 'plan' },
+      {
+        title: 'Created',
+        field: 'createdAt',
+        render: row => <Timestamp value={row.createdAt} />,
+      },
+      {
+        title: 'Actions',
+        align: 'right',
+        render: row => <DeleteButton instance={row} onDelete={onDelete} />,
+      },
+    ],
+    [onDelete],
+  );
+  // material-table writes bookkeeping into the row objects; give it copies.
+  const data = useMemo(() => instances.map(i => ({ ...i })), [instances]);
+  return (
+    <Table<Instance>
+      title={title}
+      columns={columns}
+      data={data}
+      emptyContent={emptyContent}
+      options={{
+        paging: false,
+        search: false,
+        sorting: false,
+        padding: 'dense',
+        draggable: false,
+      }}
+    />
+  );
+};

@@ -1,0 +1,1 @@
+export { ConditionsTimeline } from './ConditionsTimeline';

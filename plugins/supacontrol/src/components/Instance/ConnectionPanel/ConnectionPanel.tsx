@@ -1,0 +1,161 @@
+import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Instance,
+  InstanceStatus,
+  supacontrolInstanceCredentialsReadPermission,
+} from '@internal/plugin-supacontrol-common';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { ReactNode } from 'react';
+import { InstanceCredentials } from '../../../api';
+import { useInstanceCredentials } from '../../../hooks';
+import { errorMessage } from '../../Shared/ErrorPanel';
+import { SecretValue } from '../../Shared/SecretValue';
+
+/** Statuses in which the instance's secrets exist and its endpoints answer. */
+const CONNECTABLE: readonly InstanceStatus[] = [
+  'Running',
+  'Updating',
+  'Paused',
+];
+
+/** The connection string with its password replaced, for showing before "reveal". */
+function maskPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1••••••@');
+}
+
+const Row = (props: { label: string; children: ReactNode }) => (
+  <TableRow>
+    <TableCell component="th" scope="row" style={{ whiteSpace: 'nowrap' }}>
+      {props.label}
+    </TableCell>
+    <TableCell style={{ width: '100%' }}>{props.children}</TableCell>
+  </TableRow>
+);
+
+const ExternalLink = (props: { url?: string }) =>
+  props.url ? <Link to={props.url}>{props.url}</Link> : <>—</>;
+
+const CredentialRows = (props: { credentials: InstanceCredentials }) => {
+  const { credentials } = props;
+  return (
+    <>
+      <Row label="API URL">
+        <SecretValue label="API URL" value={credentials.apiUrl} />
+      </Row>
+      <Row label="anon key">
+        <SecretValue label="anon key" value={credentials.anonKey} />
+      </Row>
+      <Row label="service_role key">
+        <SecretValue
+          secret
+          label="service_role key"
+          value={credentials.serviceRoleKey}
+        />
+        <Typography variant="caption" color="textSecondary">
+          Bypasses row-level security: use it only on servers, never in a
+          browser or app.
+        </Typography>
+      </Row>
+      <Row label="Postgres">
+        <SecretValue
+          secret
+          label="Postgres connection string"
+          value={credentials.postgresUrl}
+          masked={maskPassword(credentials.postgresUrl)}
+        />
+      </Row>
+      <Row label="Studio">
+        <ExternalLink url={credentials.studioUrl} />
+      </Row>
+      <Row label="Studio login">
+        <SecretValue
+          label="Studio user"
+          value={credentials.dashboard.username}
+        />
+        <SecretValue
+          secret
+          label="Studio password"
+          value={credentials.dashboard.password}
+        />
+      </Row>
+    </>
+  );
+};
+
+/**
+ * How to connect: endpoints for everyone who can see the instance; keys and passwords for those
+ * with the credentials permission, fetched only then (each read is audited), secrets masked until
+ * revealed.
+ */
+export const ConnectionPanel = (props: { instance: Instance }) => {
+  const { instance } = props;
+  const permission = usePermission({
+    permission: supacontrolInstanceCredentialsReadPermission,
+    resourceRef: instance.name,
+  });
+  const connectable = CONNECTABLE.includes(instance.status);
+  const credentials = useInstanceCredentials(
+    instance.name,
+    permission.allowed && connectable,
+  );
+
+  let details: ReactNode;
+  if (instance.status === 'Deleting' || instance.status === 'Deleted') {
+    details = (
+      <Typography color="textSecondary">
+        This instance is being deleted; its keys and passwords are gone.
+      </Typography>
+    );
+  } else if (!connectable) {
+    details = (
+      <Typography color="textSecondary">
+        Keys and connection strings appear once the instance is Running.
+      </Typography>
+    );
+  } else if (permission.loading) {
+    details = <Progress />;
+  } else if (!permission.allowed) {
+    details = (
+      <Alert severity="info">
+        You may not read this instance&apos;s keys and passwords. Ask its owner
+        ({instance.owner}) or a SupaControl admin.
+      </Alert>
+    );
+  } else if (credentials.loading) {
+    details = <Progress />;
+  } else if (credentials.error) {
+    details = (
+      <Alert severity="error">
+        Could not load the credentials: {errorMessage(credentials.error)}
+      </Alert>
+    );
+  }
+
+  return (
+    <InfoCard title="Connect">
+      <Table size="small" aria-label="Connection details">
+        <TableBody>
+          {credentials.value ? (
+            <CredentialRows credentials={credentials.value} />
+          ) : (
+            <>
+              <Row label="API URL">
+                <ExternalLink url={instance.endpoints.api} />
+              </Row>
+              <Row label="Studio">
+                <ExternalLink url={instance.endpoints.studio} />
+              </Row>
+            </>
+          )}
+        </TableBody>
+      </Table>
+      {details}
+    </InfoCard>
+  );
+};

@@ -1,0 +1,48 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { InstanceEvent } from '@internal/plugin-supacontrol-common';
+import { useMemo } from 'react';
+import { Timestamp } from '../../Shared/Timestamp';
+
+const columns: TableColumn<InstanceEvent>[] = [
+  {
+    title: 'When',
+    field: 'createdAt',
+    render: row => <Timestamp value={row.createdAt} />,
+  },
+  { title: 'Action', field: 'action' },
+  {
+    title: 'Status',
+    render: row =>
+      row.toStatus
+        ? `${row.fromStatus ? `${row.fromStatus} → ` : ''}${row.toStatus}`
+        : '—',
+  },
+  { title: 'By', field: 'actor' },
+  { title: 'Message', field: 'message' },
+];
+
+/** Everything that happened to the instance, newest first. */
+export const EventHistory = (props: { events: InstanceEvent[] }) => {
+  const data = useMemo(
+    () =>
+      [...props.events]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .map(e => ({ ...e })),
+    [props.events],
+  );
+  return (
+    <Table<InstanceEvent>
+      title="Event history"
+      columns={columns}
+      data={data}
+      options={{
+        search: false,
+        sorting: false,
+        padding: 'dense',
+        paging: data.length > 10,
+        pageSize: 10,
+        draggable: false,
+      }}
+    />
+  );
+};

@@ -1,0 +1,1 @@
+export { InstanceActions } from './InstanceActions';

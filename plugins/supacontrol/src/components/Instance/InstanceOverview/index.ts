@@ -1,0 +1,1 @@
+export { InstanceOverview } from './InstanceOverview';

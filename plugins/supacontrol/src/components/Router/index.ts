@@ -1,0 +1,1 @@
+export { SupaControlRouter } from './SupaControlRouter';

@@ -1,0 +1,134 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  ApiKey,
+  supacontrolApiKeyManagePermission,
+} from '@internal/plugin-supacontrol-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import BlockIcon from '@material-ui/icons/Block';
+import { useMemo } from 'react';
+import { Timestamp } from '../../Shared/Timestamp';
+
+/** Whether a key still authenticates. */
+function keyState(
+  key: ApiKey,
+  now = Date.now(),
+): 'active' | 'expired' | 'revoked' {
+  if (key.revokedAt) return 'revoked';
+  if (key.expiresAt && new Date(key.expiresAt).getTime() <= now) {
+    return 'expired';
+  }
+  return 'active';
+}
+
+const RevokeButton = (props: {
+  apiKey: ApiKey;
+  onRevoke: (key: ApiKey) => void;
+}) => {
+  const { apiKey, onRevoke } = props;
+  const { allowed } = usePermission({
+    permission: supacontrolApiKeyManagePermission,
+    resourceRef: apiKey.id,
+  });
+  if (!allowed || apiKey.revokedAt) {
+    return null;
+  }
+  return (
+    <Tooltip title={`Revoke ${apiKey.name}`}>
+      <IconButton
+        size="small"
+        aria-label={`Revoke ${apiKey.name}`}
+        onClick={() => onRevoke(apiKey)}
+      >
+        <BlockIcon fontSize="small" />
+      </IconButton>
+    </Tooltip>
+  );
+};
+
+/** The user's API keys, revoked and expired ones included and marked. */
+export const ApiKeysTable = (props: {
+  apiKeys: ApiKey[];
+  onRevoke: (key: ApiKey) => void;
+}) => {
+  const { apiKeys, onRevoke } = props;
+  const columns = useMemo<TableColumn<ApiKey>[]>(
+    () => [
+      { title: 'Name', field: 'name', highlight: true },
+      {
+        title: 'Prefix',
+        field: 'prefix',
+        cellStyle: { whiteSpace: 'nowrap' },
+        render: row => <code>{row.prefix}</code>,
+      },
+      {
+        title: 'Scopes',
+        render: row => (
+          <Box display="flex" flexWrap="wrap" gridGap={4}>
+            {row.scopes.map(scope => (
+              <Chip key={scope} size="small" label={scope} />
+            ))}
+          </Box>
+        ),
+      },
+      {
+        title: 'Created',
+        render: row => <Timestamp value={row.createdAt} />,
+      },
+      {
+        title: 'Last used',
+        render: row => <Timestamp value={row.lastUsedAt} fallback="never" />,
+      },
+      {
+        title: 'Expires',
+        render: row => <Timestamp value={row.expiresAt} fallback="never" />,
+      },
+      {
+        title: 'State',
+        render: row => {
+          const state = keyState(row);
+          if (state === 'revoked') {
+            return (
+              <Typography variant="body2" color="error">
+                revoked <Timestamp value={row.revokedAt} />
+              </Typography>
+            );
+          }
+          return (
+            <Typography
+              variant="body2"
+              color={state === 'expired' ? 'textSecondary' : 'textPrimary'}
+            >
+              {state}
+            </Typography>
+          );
+        },
+      },
+      {
+        title: 'Actions',
+        align: 'right',
+        render: row => <RevokeButton apiKey={row} onRevoke={onRevoke} />,
+      },
+    ],
+    [onRevoke],
+  );
+  const data = useMemo(() => apiKeys.map(k => ({ ...k })), [apiKeys]);
+  return (
+    <Table<ApiKey>
+      title="API keys"
+      columns={columns}
+      data={data}
+      options={{
+        paging: false,
+        search: false,
+        sorting: false,
+        padding: 'dense',
+        draggable: false,
+      }}
+    />
+  );
+};

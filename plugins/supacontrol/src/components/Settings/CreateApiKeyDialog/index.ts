@@ -1,0 +1,1 @@
+export { CreateApiKeyDialog } from './CreateApiKeyDialog';

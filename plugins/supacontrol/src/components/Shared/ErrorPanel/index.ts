@@ -1,0 +1,2 @@
+export { ErrorPanel } from './ErrorPanel';
+export { errorMessage, isNotAllowed } from './errorMessage';

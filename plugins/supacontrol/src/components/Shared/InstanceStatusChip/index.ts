@@ -1,0 +1,1 @@
+export { InstanceStatusChip, STATUS_DESCRIPTIONS } from './InstanceStatusChip';

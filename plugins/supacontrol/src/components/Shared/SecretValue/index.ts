@@ -1,0 +1,1 @@
+export { SecretValue } from './SecretValue';

@@ -1,0 +1,280 @@
+// The portal in a real browser (Debian's Chromium through playwright-core): guest sign-in, the
+// SupaControl dashboard, an instance's life from the create dialog to deletion, and an API key from
+// creation (used against the API) to revocation. Runs against the portal at SUPACONTROL_E2E_URL,
+// e.g. `./scripts/start` then SUPACONTROL_E2E_URL=http://127.0.0.1:3000.
+//
+// The tests share one browser page and run in order: each step starts where the previous one left
+// off, as a user would. Screenshots of each page go to e2e-test-report/portal (git-ignored), or to
+// SUPACONTROL_E2E_ARTIFACTS.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  chromium,
+  type Browser,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+
+jest.setTimeout(180_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const STEP_TIMEOUT_MS = 30_000;
+// The first page of a development portal waits for the bundle to build.
+const FIRST_LOAD_TIMEOUT_MS = 120_000;
+
+function portalUrl(): string {
+  const url = process.env.SUPACONTROL_E2E_URL;
+  if (!url) {
+    throw new Error(
+      'SUPACONTROL_E2E_URL is not set: the browser test needs a running portal. Start one with ' +
+        './scripts/start and run SUPACONTROL_E2E_URL=http://127.0.0.1:3000 yarn test e2e/portal ' +
+        'in test/.',
+    );
+  }
+  return url.replace(/\/+$/, '');
+}
+
+const artifacts = resolve(
+  process.env.SUPACONTROL_E2E_ARTIFACTS ??
+    join(__dirname, '..', '..', 'e2e-test-report', 'portal'),
+);
+
+// Unique per run, so that runs against a shared portal never collide; at most 40 characters.
+const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296)
+  .toString(36)
+  .padStart(2, '0')}`;
+const instanceName = `e2e-${runId}`;
+const keyName = `e2e key ${runId}`;
+
+describe('the SupaControl portal in a browser', () => {
+  let baseUrl: string;
+  let browser: Browser | undefined;
+  let page: Page;
+  /** `.../api/supacontrol` as the frontend calls it, learnt from its own requests. */
+  let apiBase: string | undefined;
+  let apiKey: string | undefined;
+
+  async function screenshot(name: string) {
+    await page.screenshot({
+      path: join(artifacts, `${name}.png`),
+      fullPage: true,
+    });
+  }
+
+  /**
+   * Waits for `success`, unless the dialog shows the backend's refusal first; then fails with the
+   * refusal's text, which says what went wrong.
+   */
+  async function expectAccepted(dialog: Locator, success: Locator) {
+    const refusal = dialog.getByRole('alert').last();
+    await success.or(refusal).first().waitFor();
+    if (await refusal.isVisible()) {
+      throw new Error(`The dialog was refused: ${await refusal.innerText()}`);
+    }
+  }
+
+  /** Runs a test's body and leaves a screenshot of the page behind when it fails. */
+  async function screenshotOnFailure(shot: string, body: () => Promise<void>) {
+    try {
+      await body();
+    } catch (error) {
+      await screenshot(`failed-${shot}`).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** The table row of the dashboard or settings table that contains `text`. */
+  function row(text: string): Locator {
+    return page.getByRole('row').filter({ hasText: text });
+  }
+
+  beforeAll(async () => {
+    baseUrl = portalUrl();
+    mkdirSync(artifacts, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+    });
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: { width: 1440, height: 1000 },
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page = await context.newPage();
+    page.on('request', request => {
+      const match = /^(.*\/api\/supacontrol)\/v1\//.exec(request.url());
+      if (match) apiBase = match[1];
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('signs in as guest and opens SupaControl from the sidebar', () =>
+    screenshotOnFailure('sign-in', async () => {
+      await page.goto('/', { timeout: FIRST_LOAD_TIMEOUT_MS });
+      const enter = page.getByRole('button', { name: 'Enter' });
+      await enter.waitFor({ timeout: FIRST_LOAD_TIMEOUT_MS });
+      await enter.click();
+
+      await page.getByRole('link', { name: 'SupaControl' }).first().click();
+      await page.waitForURL(/\/supacontrol$/);
+      expect(new URL(page.url()).pathname).toBe('/supacontrol');
+      await page.getByRole('heading', { name: 'Supabase instances' }).waitFor();
+      // Either the table or the empty state, once the list has loaded.
+      await page
+        .getByText(/^Instances \(\d+\)$/)
+        .or(page.getByText('No Supabase instances yet'))
+        .waitFor();
+      await screenshot('01-dashboard');
+    }));
+
+  it('creates an instance through the dialog and lists it as Pending', () =>
+    screenshotOnFailure('create-instance', async () => {
+      await page.getByRole('button', { name: 'Create instance' }).click();
+      const dialog = page.getByRole('dialog', {
+        name: 'Create a Supabase instance',
+      });
+      const name = dialog.getByLabel('Name');
+
+      // The dialog checks names as they are typed, with the backend's rule.
+      await name.fill('Not-Valid');
+      await dialog.getByText(/name must be 1–40 lowercase letters/).waitFor();
+      expect(
+        await dialog.getByRole('button', { name: 'Create' }).isDisabled(),
+      ).toBe(true);
+
+      await name.fill(instanceName);
+      await dialog.getByText(/^name must/).waitFor({ state: 'detached' });
+      await screenshot('02-create-dialog');
+      await dialog.getByRole('button', { name: 'Create' }).click();
+
+      // The backend records every new instance as Pending; the confirmation says so.
+      await expectAccepted(
+        dialog,
+        page.getByText(`Instance ${instanceName} requested; it is Pending.`),
+      );
+      await dialog.waitFor({ state: 'detached' });
+      const created = row(instanceName);
+      await created.getByRole('link', { name: instanceName }).waitFor();
+      // The reconciler may already have moved it on when one is running; it never skips Pending.
+      const status = await created
+        .locator('[data-testid^="status-"]')
+        .innerText();
+      expect(['Pending', 'Provisioning', 'Running']).toContain(status.trim());
+      await screenshot('03-dashboard-with-instance');
+    }));
+
+  it("opens the instance's page and shows its history", () =>
+    screenshotOnFailure('instance-page', async () => {
+      await page.getByRole('link', { name: instanceName }).click();
+      await page.waitForURL(
+        new RegExp(`/supacontrol/instances/${instanceName}$`),
+      );
+      await page.getByRole('heading', { name: instanceName }).waitFor();
+      await page.getByText('Event history').waitFor();
+      const created = row('Created with plan');
+      await created.first().waitFor();
+      expect(await created.first().innerText()).toContain('create');
+      for (const card of ['Status', 'Connect', 'Conditions', 'Components']) {
+        await page.getByText(card, { exact: true }).first().waitFor();
+      }
+      await screenshot('04-instance-page');
+    }));
+
+  it('deletes the instance once its name is typed', () =>
+    screenshotOnFailure('delete-instance', async () => {
+      await page.getByRole('button', { name: 'Delete' }).click();
+      const dialog = page.getByRole('dialog', {
+        name: `Delete ${instanceName}?`,
+      });
+      const confirm = dialog.getByRole('button', { name: 'Delete' });
+
+      await dialog
+        .getByLabel(`Type ${instanceName} to confirm`)
+        .fill(`${instanceName}x`);
+      expect(await confirm.isDisabled()).toBe(true);
+      await dialog
+        .getByLabel(`Type ${instanceName} to confirm`)
+        .fill(instanceName);
+      await screenshot('05-delete-dialog');
+      await confirm.click();
+      await expectAccepted(
+        dialog,
+        page
+          .getByTestId('status-Deleting')
+          .or(page.getByTestId('status-Deleted')),
+      );
+      await dialog.waitFor({ state: 'detached' });
+      await row('Deletion requested').first().waitFor();
+      await screenshot('06-instance-deleting');
+    }));
+
+  it('creates an API key, shows it once, and the key works against the API', () =>
+    screenshotOnFailure('create-key', async () => {
+      await page.getByRole('link', { name: 'SupaControl' }).first().click();
+      await page.getByRole('button', { name: /API keys & status/ }).click();
+      await page.waitForURL(/\/supacontrol\/settings$/);
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+      await page.getByText('Backend status').waitFor();
+
+      await page.getByRole('button', { name: 'Create API key' }).click();
+      const form = page.getByRole('dialog', { name: 'Create an API key' });
+      await form.getByLabel('Name').fill(keyName);
+      await form.getByRole('button', { name: 'Create key' }).click();
+
+      const shown = page.getByRole('dialog', {
+        name: `API key ${keyName} created`,
+      });
+      await expectAccepted(form, shown.getByText(/only time it is shown/));
+      apiKey = (await shown.getByLabel('New API key').innerText()).trim();
+      expect(apiKey).toMatch(/^sck_[a-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
+      await shown.getByRole('button', { name: 'Copy API key' }).waitFor();
+      await screenshot('07-api-key-shown-once');
+      await shown.getByRole('button', { name: 'Done' }).click();
+      await shown.waitFor({ state: 'detached' });
+
+      // Shown once: the list has its prefix, the page no longer has the key.
+      const listed = row(keyName);
+      await listed.getByText(apiKey.slice(0, 20)).waitFor();
+      expect(await page.getByText(apiKey).count()).toBe(0);
+
+      expect(apiBase).toBeDefined();
+      const response = await fetch(`${apiBase}/v1/instances`, {
+        headers: { Authorization: `Bearer ${apiKey}` },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { items: { name: string }[] };
+      expect(body.items.map(i => i.name)).toContain(instanceName);
+      await screenshot('08-settings-with-key');
+    }));
+
+  it('revokes the API key after confirmation, and the key stops working', () =>
+    screenshotOnFailure('revoke-key', async () => {
+      await page.getByRole('button', { name: `Revoke ${keyName}` }).click();
+      const dialog = page.getByRole('dialog', { name: `Revoke ${keyName}?` });
+      await dialog.getByRole('button', { name: 'Revoke' }).click();
+      await expectAccepted(dialog, row(keyName).getByText(/revoked/));
+      await dialog.waitFor({ state: 'detached' });
+      expect(
+        await page.getByRole('button', { name: `Revoke ${keyName}` }).count(),
+      ).toBe(0);
+      await screenshot('09-settings-key-revoked');
+
+      const response = await fetch(`${apiBase}/v1/instances`, {
+        headers: { Authorization: `Bearer ${apiKey}` },
+      });
+      expect(response.status).toBe(401);
+    }));
+});

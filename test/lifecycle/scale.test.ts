@@ -1,0 +1,71 @@
+import { startCluster, type TestCluster } from '../cluster/src/index.ts';
+import { testHelmPath } from '../src/testBed';
+import {
+  apiClient,
+  BackendProcess,
+  createBackendProcess,
+  eventually,
+} from './backendProcess';
+
+/*
+ * Twenty instances requested at once all reach Running. How long that takes, and what a pass
+ * costs, is measured by test/lifecycle/benchmark.ts, not asserted here.
+ */
+
+jest.setTimeout(900_000);
+
+let cluster: TestCluster;
+let backend: BackendProcess;
+
+beforeAll(async () => {
+  const postgres =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (!postgres) {
+    throw new Error(
+      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test',
+    );
+  }
+  cluster = await startCluster();
+  backend = await createBackendProcess({
+    kubeconfigPath: cluster.kubeconfigPath,
+    helmPath: testHelmPath(),
+    postgres,
+  });
+  await backend.start();
+});
+
+afterAll(async () => {
+  await backend?.kill();
+  await cluster?.stop();
+});
+
+it('brings 20 instances created at once to Running', async () => {
+  const api = apiClient(backend);
+  const suffix = Date.now().toString(36).slice(-4);
+  const names = Array.from({ length: 20 }, (_, i) => `scale-${suffix}-${i}`);
+  const created = await Promise.all(
+    names.map(name =>
+      api.post('/v1/instances', { name, owner: 'group:default/team-a' }),
+    ),
+  );
+  expect(created.map(r => r.status)).toEqual(names.map(() => 201));
+
+  await eventually(
+    `all 20 to be Running (log:\n${backend.log().slice(-1500)})`,
+    async () => {
+      const list = await api.get(`/v1/instances?limit=100&status=Running`);
+      const running = list.body.items.filter((i: any) =>
+        names.includes(i.name),
+      );
+      return running.length === 20 ? running : undefined;
+    },
+    600_000,
+  );
+  const list = await api.get('/v1/instances?limit=100');
+  for (const instance of list.body.items.filter((i: any) =>
+    names.includes(i.name),
+  )) {
+    expect(instance.components).toHaveLength(8);
+    expect(instance.components.every((c: any) => c.ready)).toBe(true);
+  }
+});
