@@ -63,6 +63,11 @@ export interface TestCluster {
   issueServiceAccountKubeconfig(
     request: ServiceAccountKubeconfigRequest,
   ): Promise<string>;
+  /**
+   * Freezes kube-apiserver (SIGSTOP) for `ms`, then lets it run again (SIGCONT): an outage in
+   * which requests hang, as behind a dead network path. Only for clusters this harness started.
+   */
+  suspendApiserver(ms: number): Promise<void>;
   /** Stops every process started for the cluster and removes its files. */
   stop(): Promise<void>;
 }
@@ -103,6 +108,22 @@ class Cluster implements TestCluster {
     if (this.#stopped)
       return Promise.reject(new Error('the test cluster has been stopped'));
     return issueServiceAccountKubeconfig(this.#admin, this.#workDir, request);
+  }
+
+  async suspendApiserver(ms: number): Promise<void> {
+    const apiserver = this.#processes.find(p => p.name === 'kube-apiserver');
+    if (!apiserver) {
+      throw new Error(
+        'suspendApiserver needs a cluster started by this harness, not an attached one; ' +
+          'call startCluster({ existingKubeconfig: false })',
+      );
+    }
+    process.kill(apiserver.pid, 'SIGSTOP');
+    try {
+      await new Promise(resolve => setTimeout(resolve, ms));
+    } finally {
+      process.kill(apiserver.pid, 'SIGCONT');
+    }
   }
 
   stop(): Promise<void> {

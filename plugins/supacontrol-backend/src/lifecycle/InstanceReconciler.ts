@@ -13,6 +13,7 @@ import {
   Workloads,
 } from './InstanceDriver';
 import { assertTransition } from './stateMachine';
+import { isTransientError } from './transientErrors';
 
 const TASK_ID = 'supacontrol-reconcile';
 const ACTOR = 'supacontrol:reconciler';
@@ -226,13 +227,22 @@ export class InstanceReconciler {
       attempt: failures,
       error: message,
     });
-    const conditions = setCondition(fresh.conditions, {
+    let conditions = setCondition(fresh.conditions, {
       type: 'Reconciled',
       status: 'False',
       reason: 'StepFailed',
       message: `Attempt ${failures} of ${maxAttempts}: ${message}`,
     });
-    if (failures >= maxAttempts) {
+    const transient = isTransientError(error);
+    if (transient) {
+      conditions = setCondition(fresh.conditions, {
+        type: 'Reconciled',
+        status: 'False',
+        reason: 'ClusterUnreachable',
+        message: `The cluster did not answer (attempt ${failures}); retrying: ${message}`,
+      });
+    }
+    if (failures >= maxAttempts && !transient) {
       await this.#transition(
         fresh,
         'Failed',
