@@ -51,6 +51,7 @@ type InstanceRow = {
   deleted_at: unknown;
   failure_count: number;
   next_attempt_at: unknown;
+  expected_workloads: string | null;
 };
 
 function fromRow(row: InstanceRow): InstanceRecord {
@@ -75,6 +76,9 @@ function fromRow(row: InstanceRow): InstanceRecord {
     deletedAt: toOptionalDate(row.deleted_at),
     failureCount: Number(row.failure_count ?? 0),
     nextAttemptAt: toOptionalDate(row.next_attempt_at),
+    expectedWorkloads: row.expected_workloads
+      ? JSON.parse(row.expected_workloads)
+      : undefined,
   };
 }
 
@@ -106,6 +110,11 @@ function toRow(
   set('failure_count', patch.failureCount);
   if ('nextAttemptAt' in patch)
     row.next_attempt_at = patch.nextAttemptAt ?? null;
+  if ('expectedWorkloads' in patch) {
+    row.expected_workloads = patch.expectedWorkloads
+      ? JSON.stringify(patch.expectedWorkloads)
+      : null;
+  }
   return row;
 }
 

@@ -31,6 +31,15 @@ export interface InstanceRecord {
   failureCount: number;
   /** Not before this time does the reconciler try again (backoff). */
   nextAttemptAt?: Date;
+  /** Workloads of the installed release, from its manifest; undefined before the first install. */
+  expectedWorkloads?: ExpectedWorkload[];
+}
+
+/** A Deployment or StatefulSet the release's manifest declares. */
+export interface ExpectedWorkload {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+  component: string;
 }
 
 /** A filter the permission framework produced, as `IS_OWNER` conditions over the owner column. */

@@ -117,6 +117,11 @@ export class HelmClient {
     }
   }
 
+  /** The rendered manifest of the installed release (`helm get manifest`). */
+  async manifest(release: string, namespace: string): Promise<string> {
+    return this.#run(['get', 'manifest', release, '--namespace', namespace]);
+  }
+
   /** Rolls a release back to its previous revision (to clear an interrupted upgrade). */
   async rollback(release: string, namespace: string): Promise<void> {
     await this.#run([

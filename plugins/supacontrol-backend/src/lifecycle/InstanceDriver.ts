@@ -1,7 +1,8 @@
 import { InstanceComponent } from '@internal/plugin-supacontrol-common';
 import { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { PlanConfig, SupaControlConfig } from '../config/SupaControlConfig';
-import { InstanceRecord } from '../database/types';
+import { ExpectedWorkload, InstanceRecord } from '../database/types';
+import { parseAllDocuments } from 'yaml';
 import { HelmClient, HelmRelease } from '../helm/HelmClient';
 import {
   KubernetesClient,
@@ -228,10 +229,13 @@ export class InstanceDriver {
   }
 
   /**
-   * Installs or upgrades the release. An operation interrupted by a crash leaves the release
+   * Installs or upgrades the release and returns the workloads its manifest declares. An operation interrupted by a crash leaves the release
    * `pending-*`; it is cleared first (a never-completed install is removed, an upgrade rolled back).
    */
-  async ensureRelease(record: InstanceRecord, plan: PlanConfig): Promise<void> {
+  async ensureRelease(
+    record: InstanceRecord,
+    plan: PlanConfig,
+  ): Promise<ExpectedWorkload[]> {
     const release = await this.releaseStatus(record);
     const status = release?.info.status;
     if (
@@ -248,6 +252,21 @@ export class InstanceDriver {
       chart: this.#chartFor(record),
       values: this.values(record, plan),
     });
+    return this.expectedWorkloads(record);
+  }
+
+  /** Deployments and StatefulSets of the installed release, from its manifest. */
+  async expectedWorkloads(record: InstanceRecord): Promise<ExpectedWorkload[]> {
+    const manifest = await this.#helm.manifest(record.name, record.namespace);
+    return parseAllDocuments(manifest)
+      .map(doc => doc.toJS() as any)
+      .filter(o => o && (o.kind === 'Deployment' || o.kind === 'StatefulSet'))
+      .map(o => ({
+        kind: o.kind,
+        name: o.metadata.name,
+        component:
+          o.metadata.labels?.['app.kubernetes.io/component'] ?? o.metadata.name,
+      }));
   }
 
   /** Chart values: ours first, then the plan's overrides. */
@@ -310,14 +329,30 @@ export class InstanceDriver {
         ready: current && updated && readyReplicas >= replicas,
       };
     };
-    return [
+    const observed = [
       ...workloads.statefulSets
         .filter(mine)
-        .map(w => toComponent(w, 'StatefulSet')),
+        .map(w => ({ w, c: toComponent(w, 'StatefulSet') })),
       ...workloads.deployments
         .filter(mine)
-        .map(w => toComponent(w, 'Deployment')),
-    ].sort((a, b) => a.name.localeCompare(b.name));
+        .map(w => ({ w, c: toComponent(w, 'Deployment') })),
+    ];
+    // Every workload the release declares, observed or not yet created (then not ready).
+    const components = record.expectedWorkloads
+      ? record.expectedWorkloads.map(
+          e =>
+            observed.find(
+              o => o.c.kind === e.kind && o.w.metadata?.name === e.name,
+            )?.c ?? {
+              name: e.component,
+              kind: e.kind,
+              replicas: 0,
+              readyReplicas: 0,
+              ready: false,
+            },
+        )
+      : observed.map(o => o.c);
+    return components.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async uninstall(record: InstanceRecord): Promise<void> {

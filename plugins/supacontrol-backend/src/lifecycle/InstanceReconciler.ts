@@ -3,7 +3,7 @@ import { InstanceStatus } from '@internal/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import { InstanceStore } from '../database/InstanceStore';
-import { InstanceRecord } from '../database/types';
+import { ExpectedWorkload, InstanceRecord } from '../database/types';
 import { HelmError } from '../helm/HelmClient';
 import { describeKubernetesError } from '../kubernetes/KubernetesClient';
 import { removeCondition, setCondition } from './conditions';
@@ -425,6 +425,7 @@ export class InstanceReconciler {
         () => this.#driver.ensureSecret(record),
       );
       const release = await this.#driver.releaseStatus(record);
+      let expected: ExpectedWorkload[] | undefined;
       const needsHelm =
         !release ||
         release.info.status !== 'deployed' ||
@@ -435,11 +436,20 @@ export class InstanceReconciler {
           'ReleaseDeployed',
           'Installing',
           `Helm release ${record.name} of chart ${record.chartName} ${record.chartVersion}`,
-          () => this.#driver.ensureRelease(record, plan),
+          async () => {
+            expected = await this.#driver.ensureRelease(record, plan);
+          },
         );
         record = await this.#store.updateInstance(record.id, {
+          expectedWorkloads: expected,
           observedGeneration: record.generation,
           conditions: removeCondition(record.conditions, 'Drifted'),
+        });
+      }
+      if (!record.expectedWorkloads) {
+        // Installed before a crash could record what it consists of: read it from the release.
+        record = await this.#store.updateInstance(record.id, {
+          expectedWorkloads: await this.#driver.expectedWorkloads(record),
         });
       }
     }

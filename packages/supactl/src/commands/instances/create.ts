@@ -9,6 +9,7 @@ import { describeOutcome, waitWithProgress } from './waiting';
 
 interface CreateOptions {
   plan?: string;
+  owner?: string;
   wait?: boolean;
   timeout: number;
   existsOk?: boolean;
@@ -21,7 +22,11 @@ async function createOrReuse(
   options: CreateOptions,
 ): Promise<{ instance: Instance; created: boolean }> {
   try {
-    const instance = await client.createInstance({ name, plan: options.plan });
+    const instance = await client.createInstance({
+      name,
+      plan: options.plan,
+      owner: options.owner,
+    });
     return { instance, created: true };
   } catch (error) {
     if (
@@ -55,6 +60,10 @@ export function registerCreateCommand(
     .option(
       '--plan <plan>',
       "plan to use (see supactl plans list; default: the portal's default plan)",
+    )
+    .option(
+      '--owner <entityRef>',
+      "owner, e.g. group:default/team-a (default: the key's user; required with a static service token)",
     )
     .option('--wait', 'wait until the instance is Running')
     .addOption(timeoutOption('how long --wait waits'))
