@@ -51,8 +51,8 @@ spec:
         - { type: Hostname, address: {{ NodeName | Quote }} }
         {{ end }}
         {{ if not .status.capacity }}
-        capacity: { cpu: "32", memory: 256Gi, pods: "110" }
-        allocatable: { cpu: "32", memory: 256Gi, pods: "110" }
+        capacity: { cpu: "64", memory: 512Gi, pods: "1000" }
+        allocatable: { cpu: "64", memory: 512Gi, pods: "1000" }
         {{ end }}
         {{ if not .status.nodeInfo.kubeletVersion }}
         nodeInfo:
@@ -242,9 +242,9 @@ export function kwokConfigYaml(): string {
  */
 export function fakeNode(name: string, kubeletVersion: string): object {
   const resources = {
-    cpu: '32',
-    memory: '256Gi',
-    pods: '110',
+    cpu: '64',
+    memory: '512Gi',
+    pods: '1000',
     'ephemeral-storage': '1Ti',
   };
   return {
