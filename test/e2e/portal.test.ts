@@ -193,6 +193,28 @@ describe('the SupaControl portal in a browser', () => {
       await screenshot('04-instance-page');
     }));
 
+  it('sees the instance reach Running and shows its anon key', () =>
+    screenshotOnFailure('instance-running', async () => {
+      // The page refreshes itself while the instance is transitional; the reconciler on the test
+      // bed brings it to Running.
+      await page
+        .getByTestId('status-Running')
+        .first()
+        .waitFor({ timeout: 150_000 });
+      await page.reload();
+      await page.getByTestId('status-Running').first().waitFor();
+      const anonKey = page.getByText(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/).first();
+      await anonKey.waitFor();
+      const [, payload] = (await anonKey.innerText()).split('.');
+      expect(
+        JSON.parse(Buffer.from(payload, 'base64url').toString()),
+      ).toMatchObject({
+        role: 'anon',
+        iss: 'supabase',
+      });
+      await screenshot('04b-instance-running');
+    }));
+
   it('deletes the instance once its name is typed', () =>
     screenshotOnFailure('delete-instance', async () => {
       await page.getByRole('button', { name: 'Delete' }).click();
@@ -219,6 +241,12 @@ describe('the SupaControl portal in a browser', () => {
       await dialog.waitFor({ state: 'detached' });
       await row('Deletion requested').first().waitFor();
       await screenshot('06-instance-deleting');
+      // Gone from the cluster: the record stays, as Deleted.
+      await page
+        .getByTestId('status-Deleted')
+        .first()
+        .waitFor({ timeout: 150_000 });
+      await screenshot('06b-instance-deleted');
     }));
 
   it('creates an API key, shows it once, and the key works against the API', () =>
