@@ -172,7 +172,7 @@ export function apiClient(backend: BackendProcess) {
 
 /** Polls until `probe` returns a value, or fails with what it last saw. */
 export async function eventually<T>(
-  what: string,
+  what: string | (() => string),
   probe: () => Promise<T | undefined>,
   timeoutMs = 120_000,
 ): Promise<T> {
@@ -187,7 +187,9 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+        `timed out waiting for ${typeof what === 'function' ? what() : what}${
+          last ? `: ${String(last)}` : ''
+        }`,
       );
     }
     await new Promise(r => setTimeout(r, 500));

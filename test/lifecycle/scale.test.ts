@@ -51,7 +51,14 @@ it('brings 20 instances created at once to Running', async () => {
   expect(created.map(r => r.status)).toEqual(names.map(() => 201));
 
   await eventually(
-    `all 20 to be Running (log:\n${backend.log().slice(-1500)})`,
+    () =>
+      `all 20 to be Running (log:\n${backend
+        .log()
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split('\n')
+        .filter(l => !/incomingRequest|isAuditEvent|pass done/.test(l))
+        .slice(-40)
+        .join('\n')})`,
     async () => {
       const list = await api.get(`/v1/instances?limit=100&status=Running`);
       const running = list.body.items.filter((i: any) =>

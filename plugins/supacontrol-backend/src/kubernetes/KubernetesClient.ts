@@ -27,6 +27,7 @@ export const LABELS = {
 export const MANAGED_BY = 'supacontrol';
 
 const FIELD_MANAGER = 'supacontrol';
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
@@ -109,7 +110,29 @@ export class KubernetesClient {
 
   async #call<T>(fn: () => Promise<T>): Promise<T> {
     this.#requests += 1;
-    return fn();
+    // @kubernetes/client-node sets no timeout: a request to an apiserver that stopped answering
+    // would hold its reconcile (and the instance's lease) forever. Time out; the reconciler
+    // treats ETIMEDOUT as transient and retries.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            Object.assign(
+              new Error('Kubernetes API request timed out after 30 s'),
+              {
+                code: 'ETIMEDOUT',
+              },
+            ),
+          ),
+        REQUEST_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Cheap reachability check for the health endpoint. */
