@@ -15,9 +15,13 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// SupaControl instances as Resource entities.
+backend.add(import('@internal/plugin-catalog-backend-module-supacontrol'));
 
 // Software Templates.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// supacontrol:instance:create, :wait and :delete.
+backend.add(import('@internal/plugin-scaffolder-backend-module-supacontrol'));
 
 // Permissions, decided by SupaControl's policy.
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -11,6 +11,10 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
 import { supacontrolApiRef, SupaControlClient } from './api';
 import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';
@@ -44,6 +48,47 @@ export const supacontrolPage = PageBlueprint.make({
   },
 });
 
+/** Resources published for SupaControl instances by the SupaControl catalog provider. */
+const supabaseInstanceFilter = {
+  kind: 'resource',
+  'spec.type': 'supabase-instance',
+};
+
+/**
+ * Card on the overview of a SupaControl instance's Resource: live status, components, links.
+ *
+ * @alpha
+ */
+export const supabaseInstanceEntityCard = EntityCardBlueprint.make({
+  name: 'supabase-instance',
+  params: {
+    filter: supabaseInstanceFilter,
+    loader: () =>
+      import('./components/Entity/EntitySupabaseInstanceCard').then(m => (
+        <m.EntitySupabaseInstanceCard />
+      )),
+  },
+});
+
+/**
+ * Tab `Supabase` on the entity page of a SupaControl instance's Resource: everything of the
+ * instance page, credentials behind their permission.
+ *
+ * @alpha
+ */
+export const supabaseInstanceEntityContent = EntityContentBlueprint.make({
+  name: 'supabase-instance',
+  params: {
+    path: 'supabase',
+    title: 'Supabase',
+    filter: supabaseInstanceFilter,
+    loader: () =>
+      import('./components/Entity/EntitySupabaseInstanceContent').then(m => (
+        <m.EntitySupabaseInstanceContent />
+      )),
+  },
+});
+
 /**
  * The SupaControl plugin for apps on the new frontend system.
  *
@@ -59,5 +104,10 @@ export default createFrontendPlugin({
     instance: instanceRouteRef,
     settings: settingsRouteRef,
   },
-  extensions: [supacontrolApi, supacontrolPage],
+  extensions: [
+    supacontrolApi,
+    supacontrolPage,
+    supabaseInstanceEntityCard,
+    supabaseInstanceEntityContent,
+  ],
 });

@@ -18,3 +18,10 @@ export type {
   ListInstancesQuery,
   SupaControlApi,
 } from './api';
+export {
+  EntitySupabaseInstanceCard,
+  EntitySupabaseInstanceContent,
+  isSupabaseInstanceEntity,
+  SUPABASE_INSTANCE_RESOURCE_TYPE,
+  SUPACONTROL_INSTANCE_ANNOTATION,
+} from './components/Entity';

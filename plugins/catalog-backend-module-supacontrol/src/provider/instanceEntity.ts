@@ -1,0 +1,85 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  EntityLink,
+  ResourceEntity,
+} from '@backstage/catalog-model';
+import { Instance } from '@internal/plugin-supacontrol-common';
+
+/**
+ * Annotation naming the SupaControl instance of an entity; the frontend's entity card and tab
+ * read it.
+ *
+ * @public
+ */
+export const SUPACONTROL_INSTANCE_ANNOTATION = 'supacontrol.io/instance';
+
+/** `spec.type` of the Resource entities of instances. @public */
+export const SUPABASE_INSTANCE_RESOURCE_TYPE = 'supabase-instance';
+
+/** The instance's status when the entity was last published (informational). */
+const STATUS_ANNOTATION = 'supacontrol.io/status';
+const PLAN_ANNOTATION = 'supacontrol.io/plan';
+
+/** Entity ref of an instance's Resource. */
+export function instanceEntityRef(name: string): string {
+  return `resource:default/${name}`;
+}
+
+/**
+ * An instance as a catalog Resource. Only what the catalog needs to list, own and link it:
+ * the live state (conditions, components) stays in SupaControl and is shown by the entity card.
+ */
+export function instanceEntity(
+  instance: Instance,
+  options: { appBaseUrl?: string },
+): ResourceEntity {
+  const location = `supacontrol:instance/${instance.name}`;
+  const links: EntityLink[] = [];
+  if (instance.endpoints.studio) {
+    links.push({
+      url: instance.endpoints.studio,
+      title: 'Supabase Studio',
+      icon: 'dashboard',
+      type: 'supabase-studio',
+    });
+  }
+  if (instance.endpoints.api) {
+    links.push({
+      url: instance.endpoints.api,
+      title: 'Supabase API',
+      icon: 'cloud',
+      type: 'supabase-api',
+    });
+  }
+  if (options.appBaseUrl) {
+    links.push({
+      url: `${options.appBaseUrl}/supacontrol/instances/${instance.name}`,
+      title: 'SupaControl',
+      icon: 'dashboard',
+      type: 'supacontrol',
+    });
+  }
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: instance.name,
+      namespace: 'default',
+      description: `Supabase instance in Kubernetes namespace ${instance.namespace} (plan ${instance.plan}), run by SupaControl`,
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [SUPACONTROL_INSTANCE_ANNOTATION]: instance.name,
+        [STATUS_ANNOTATION]: instance.status,
+        [PLAN_ANNOTATION]: instance.plan,
+      },
+      tags: ['supabase'],
+      links,
+    },
+    spec: {
+      type: SUPABASE_INSTANCE_RESOURCE_TYPE,
+      owner: instance.owner,
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createSupaControlInstanceCreateAction } from './createInstance';
+export { createSupaControlInstanceDeleteAction } from './deleteInstance';
+export { createSupaControlInstanceWaitAction } from './waitInstance';

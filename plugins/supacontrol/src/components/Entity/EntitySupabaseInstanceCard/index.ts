@@ -1,0 +1,1 @@
+export { EntitySupabaseInstanceCard } from './EntitySupabaseInstanceCard';

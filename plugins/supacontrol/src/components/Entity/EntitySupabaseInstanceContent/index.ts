@@ -1,0 +1,1 @@
+export { EntitySupabaseInstanceContent } from './EntitySupabaseInstanceContent';
