@@ -54,6 +54,8 @@ it('brings 20 instances created at once to Running', async () => {
     () =>
       `all 20 to be Running (log:\n${backend
         .log()
+        // Strip the ANSI colours of the backend's log.
+        // eslint-disable-next-line no-control-regex
         .replace(/\x1b\[[0-9;]*m/g, '')
         .split('\n')
         .filter(l => !/incomingRequest|isAuditEvent|pass done/.test(l))
