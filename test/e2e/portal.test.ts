@@ -283,8 +283,16 @@ describe('the SupaControl portal in a browser', () => {
         headers: { Authorization: `Bearer ${apiKey}` },
       });
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { items: { name: string }[] };
-      expect(body.items.map(i => i.name)).toContain(instanceName);
+      expect(await response.json()).toMatchObject({ items: expect.any(Array) });
+      // The instance deleted above is gone from the list; its record stays, readable with the key.
+      const record = await fetch(`${apiBase}/v1/instances/${instanceName}`, {
+        headers: { Authorization: `Bearer ${apiKey}` },
+      });
+      expect(record.status).toBe(200);
+      expect(await record.json()).toMatchObject({
+        name: instanceName,
+        status: 'Deleted',
+      });
       await screenshot('08-settings-with-key');
     }));
 
