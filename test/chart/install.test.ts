@@ -276,7 +276,7 @@ describe('charts/supabase on the test cluster', () => {
             persistentVolumeReclaimPolicy: 'Retain',
             storageClassName: STORAGE_CLASS,
             hostPath: {
-              path: `/tmp/supacontrol-chart-test/${NAMESPACE}/${component}`,
+              path: `/srv/supacontrol-chart-test/${NAMESPACE}/${component}`,
             },
             claimRef: { namespace: NAMESPACE, name: claim },
           },
