@@ -28,7 +28,7 @@ describe('renderCredentialsEnv', () => {
   it('survives eval in a real shell, whatever the values contain', () => {
     const tricky = {
       ...credentials,
-      apiUrl: 'https://x.example.com/it\'s $(touch /tmp/pwned) `id` "q"',
+      apiUrl: 'https://x.example.com/it\'s $(touch pwned) `id` "q"',
       anonKey: '',
       postgresUrl: 'postgresql://u:a b\nc@h/db',
     };
