@@ -8,51 +8,27 @@
 // SUPACONTROL_E2E_ARTIFACTS.
 
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   chromium,
   type Browser,
   type Locator,
   type Page,
 } from 'playwright-core';
+import {
+  artifactsDir,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  FIRST_LOAD_TIMEOUT_MS,
+  portalUrl,
+  STEP_TIMEOUT_MS,
+  uniqueRunId,
+} from './browser';
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const STEP_TIMEOUT_MS = 30_000;
-// The first page of a development portal waits for the bundle to build.
-const FIRST_LOAD_TIMEOUT_MS = 120_000;
-
-function portalUrl(): string {
-  const url = process.env.SUPACONTROL_E2E_URL;
-  if (!url) {
-    throw new Error(
-      'SUPACONTROL_E2E_URL is not set: the browser test needs a running portal. Start one with ' +
-        './scripts/start and run SUPACONTROL_E2E_URL=http://127.0.0.1:3000 yarn test e2e/portal ' +
-        'in test/.',
-    );
-  }
-  return url.replace(/\/+$/, '');
-}
-
-const artifacts = resolve(
-  process.env.SUPACONTROL_E2E_ARTIFACTS ??
-    join(__dirname, '..', '..', 'e2e-test-report', 'portal'),
-);
-
-// Unique per run, so that runs against a shared portal never collide; at most 40 characters.
-const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296)
-  .toString(36)
-  .padStart(2, '0')}`;
+const artifacts = artifactsDir('portal');
+const runId = uniqueRunId();
 const instanceName = `e2e-${runId}`;
 const keyName = `e2e key ${runId}`;
 
@@ -99,7 +75,7 @@ describe('the SupaControl portal in a browser', () => {
   }
 
   beforeAll(async () => {
-    baseUrl = portalUrl();
+    baseUrl = portalUrl('e2e/portal');
     mkdirSync(artifacts, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

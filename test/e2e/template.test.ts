@@ -9,56 +9,33 @@
 // e2e-test-report/template (git-ignored), or to SUPACONTROL_E2E_ARTIFACTS.
 
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   chromium,
   type Browser,
   type Locator,
   type Page,
 } from 'playwright-core';
+import {
+  artifactsDir,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  FIRST_LOAD_TIMEOUT_MS,
+  portalUrl,
+  STEP_TIMEOUT_MS,
+  uniqueRunId,
+} from './browser';
 
 jest.setTimeout(600_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const STEP_TIMEOUT_MS = 30_000;
-// The first page of a development portal waits for the bundle to build.
-const FIRST_LOAD_TIMEOUT_MS = 120_000;
 // Installing a Supabase release and waiting for every component.
 const RUNNING_TIMEOUT_MS = 420_000;
 // Helm uninstall and the namespace's removal.
 const DELETED_TIMEOUT_MS = 240_000;
 // The provider's change check (5 s) plus catalog processing.
 const CATALOG_TIMEOUT_MS = 90_000;
-
-function portalUrl(): string {
-  const url = process.env.SUPACONTROL_E2E_URL;
-  if (!url) {
-    throw new Error(
-      'SUPACONTROL_E2E_URL is not set: the browser test needs a running portal with a cluster and ' +
-        'a reconciler. Run ./scripts/test e2e/template, which starts one on the test bed.',
-    );
-  }
-  return url.replace(/\/+$/, '');
-}
-
-const artifacts = resolve(
-  process.env.SUPACONTROL_E2E_ARTIFACTS ??
-    join(__dirname, '..', '..', 'e2e-test-report', 'template'),
-);
-
-// Unique per run, so that runs against a shared portal never collide; at most 40 characters.
-const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296)
-  .toString(36)
-  .padStart(2, '0')}`;
+const artifacts = artifactsDir('template');
+const runId = uniqueRunId();
 const instanceName = `tpl-${runId}`;
 
 describe('the Supabase instance template in a browser', () => {
@@ -96,7 +73,7 @@ describe('the Supabase instance template in a browser', () => {
   }
 
   beforeAll(async () => {
-    const baseUrl = portalUrl();
+    const baseUrl = portalUrl('e2e/template');
     mkdirSync(artifacts, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
