@@ -10,8 +10,8 @@ import { stringify } from 'yaml';
 export interface BackendProcess {
   url: string;
   token: string;
-  /** Output of the process so far, for failure messages. */
-  log(): string;
+  /** The last `maxChars` (default 6000) characters of the process's output, for failure messages. */
+  log(maxChars?: number): string;
   /** Starts the process (again) with the same config and database. */
   start(env?: Record<string, string>): Promise<void>;
   /** SIGKILL, as a crash would. */
@@ -90,7 +90,7 @@ export async function createBackendProcess(options: {
   const backend: BackendProcess = {
     url,
     token,
-    log: () => output.slice(-6000),
+    log: (maxChars = 6000) => output.slice(-maxChars),
     async start(env = {}) {
       output = '';
       child = spawn(
@@ -170,6 +170,9 @@ export function apiClient(backend: BackendProcess) {
   };
 }
 
+/** Thrown by a probe of {@link eventually} to stop waiting at once (the state cannot recover). */
+export class GiveUp extends Error {}
+
 /** Polls until `probe` returns a value, or fails with what it last saw. */
 export async function eventually<T>(
   what: string | (() => string),
@@ -183,6 +186,7 @@ export async function eventually<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       last = error;
     }
     if (Date.now() > deadline) {

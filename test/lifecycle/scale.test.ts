@@ -5,6 +5,7 @@ import {
   BackendProcess,
   createBackendProcess,
   eventually,
+  GiveUp,
 } from './backendProcess';
 
 /*
@@ -50,23 +51,40 @@ it('brings 20 instances created at once to Running', async () => {
   );
   expect(created.map(r => r.status)).toEqual(names.map(() => 201));
 
+  // What the last poll saw, so that a timeout says where each instance stands.
+  let seen: any[] = [];
+  const describe = () =>
+    seen
+      .map(
+        i =>
+          `${i.name}: ${i.status} (${
+            i.components.filter((c: any) => c.ready).length
+          }/${i.components.length} ready)${
+            i.lastError ? ` last error: ${i.lastError}` : ''
+          }`,
+      )
+      .join('\n');
   await eventually(
     () =>
-      `all 20 to be Running (log:\n${backend
-        .log()
+      `all 20 to be Running:\n${describe()}\nbackend log:\n${backend
+        .log(Infinity)
         // Strip the ANSI colours of the backend's log.
         // eslint-disable-next-line no-control-regex
         .replace(/\x1b\[[0-9;]*m/g, '')
         .split('\n')
         .filter(l => !/incomingRequest|isAuditEvent|pass done/.test(l))
         .slice(-40)
-        .join('\n')})`,
+        .join('\n')}`,
     async () => {
-      const list = await api.get(`/v1/instances?limit=100&status=Running`);
-      const running = list.body.items.filter((i: any) =>
-        names.includes(i.name),
-      );
-      return running.length === 20 ? running : undefined;
+      const list = await api.get(`/v1/instances?limit=100`);
+      seen = list.body.items.filter((i: any) => names.includes(i.name));
+      const failed = seen.filter(i => i.status === 'Failed');
+      if (failed.length > 0) {
+        throw new GiveUp(`instances failed:\n${describe()}`);
+      }
+      return seen.filter(i => i.status === 'Running').length === 20
+        ? seen
+        : undefined;
     },
     600_000,
   );
