@@ -1,153 +1,41 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import {
+  closedPort,
+  startSupactlHarness,
+  SupactlHarness,
+} from './__testUtils__/harness';
 
 /*
  * supactl as users run it: the real binary in a child process (so exit codes and output are
  * real) against the real SupaControl backend plugin, started in-process. The API checks
  * namespaces in the test cluster; no reconciler runs, so instances stay Pending (or Deleting).
+ * cli.lifecycle.test.ts runs one with a reconciler.
  */
 
 jest.setTimeout(180_000);
 
-function testKubeconfigPath(): string {
-  const value = process.env.SUPACONTROL_TEST_KUBECONFIG;
-  if (!value) {
-    throw new Error(
-      'SUPACONTROL_TEST_KUBECONFIG is not set: the API checks namespaces in the test cluster. ' +
-        "Run the tests with ./scripts/test, or './scripts/cluster up' and 'source <(./scripts/cluster env)'",
-    );
-  }
-  return value;
-}
-
-const BIN = path.resolve(__dirname, '../bin/supactl');
-const ALICE = mockCredentials.user.header('user:default/alice');
 // Unique per run: the test cluster is shared, and namespaces are checked by name.
 const run = Math.random().toString(36).slice(2, 8);
 const nameOf = (what: string) => `cli-${run}-${what}`;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-let server: Server;
+let harness: SupactlHarness;
 let portalUrl: string;
 let home: string;
 let keys: { write: string; read: string; all: string };
-
-/** The environment of the test process without anything that would steer supactl. */
-function baseEnv(configHome: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('SUPACTL_')) env[key] = value;
-  }
-  return { ...env, HOME: home, XDG_CONFIG_HOME: configHome };
-}
-
-function supactl(
-  args: string[],
-  options: {
-    input?: string;
-    env?: Record<string, string>;
-    configHome?: string;
-  } = {},
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        ...baseEnv(options.configHome ?? path.join(home, 'config')),
-        ...options.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', code => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-/** supactl with SUPACTL_URL/SUPACTL_API_KEY, so that tests need no login of their own. */
-const as = (apiKey: string) => (args: string[]) =>
-  supactl(args, { env: { SUPACTL_URL: portalUrl, SUPACTL_API_KEY: apiKey } });
-
-async function api(
-  method: string,
-  apiPath: string,
-  options: { auth?: string; body?: unknown } = {},
-): Promise<any> {
-  const response = await fetch(`${portalUrl}/api/supacontrol${apiPath}`, {
-    method,
-    headers: {
-      Authorization: options.auth ?? ALICE,
-      ...(options.body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: options.body ? JSON.stringify(options.body) : undefined,
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    throw new Error(
-      `setup: ${method} ${apiPath} answered ${
-        response.status
-      }: ${JSON.stringify(body)}`,
-    );
-  }
-  return body;
-}
-
-async function createKey(scopes: string[]): Promise<string> {
-  const created = await api('POST', '/v1/api-keys', {
-    body: { name: `supactl test ${scopes.join(' ')}`, scopes },
-  });
-  return created.key;
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise(resolve => probe.close(resolve));
-  return port;
-}
+const supactl: SupactlHarness['supactl'] = (...args) =>
+  harness.supactl(...args);
+const as: SupactlHarness['as'] = apiKey => harness.as(apiKey);
+const api: SupactlHarness['api'] = (...args) => harness.api(...args);
 
 beforeAll(async () => {
-  const backend = await startTestBackend({
-    features: [
-      supacontrolBackend,
-      mockServices.rootConfig.factory({
-        data: {
-          supacontrol: {
-            kubernetes: { kubeconfigPath: testKubeconfigPath() },
-            reconcile: { enabled: false },
-          },
-        },
-      }),
-    ],
-  });
-  server = backend.server;
-  portalUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  home = await fs.mkdtemp(path.join(os.tmpdir(), 'supactl-test-'));
+  harness = await startSupactlHarness({ reconcile: { enabled: false } });
+  ({ portalUrl, home } = harness);
   keys = {
-    write: await createKey(['instances:read', 'instances:write']),
-    read: await createKey(['instances:read']),
-    all: await createKey([
+    write: await harness.createKey(['instances:read', 'instances:write']),
+    read: await harness.createKey(['instances:read']),
+    all: await harness.createKey([
       'instances:read',
       'instances:write',
       'instances:credentials',
@@ -155,9 +43,7 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
-  await fs.rm(home, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 describe('login and contexts', () => {
   it('verifies the key and stores the context in a 0600 file', async () => {

@@ -10,3 +10,4 @@ export * from './names';
 export * from './apiKeys';
 export * from './permissions';
 export * from './audit';
+export * from './catalog';

@@ -15,6 +15,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { SUPABASE_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-supacontrol-common';
 import StorageIcon from '@material-ui/icons/Storage';
 import { supacontrolApiRef, SupaControlClient } from './api';
 import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';
@@ -51,7 +52,7 @@ export const supacontrolPage = PageBlueprint.make({
 /** Resources published for SupaControl instances by the SupaControl catalog provider. */
 const supabaseInstanceFilter = {
   kind: 'resource',
-  'spec.type': 'supabase-instance',
+  'spec.type': SUPABASE_INSTANCE_RESOURCE_TYPE,
 };
 
 /**

@@ -4,27 +4,22 @@ import {
   EntityLink,
   ResourceEntity,
 } from '@backstage/catalog-model';
-import { Instance } from '@internal/plugin-supacontrol-common';
+import {
+  Instance,
+  instanceEntityRef,
+  SUPABASE_INSTANCE_RESOURCE_TYPE,
+  SUPACONTROL_INSTANCE_ANNOTATION,
+} from '@internal/plugin-supacontrol-common';
 
-/**
- * Annotation naming the SupaControl instance of an entity; the frontend's entity card and tab
- * read it.
- *
- * @public
- */
-export const SUPACONTROL_INSTANCE_ANNOTATION = 'supacontrol.io/instance';
-
-/** `spec.type` of the Resource entities of instances. @public */
-export const SUPABASE_INSTANCE_RESOURCE_TYPE = 'supabase-instance';
+export {
+  instanceEntityRef,
+  SUPABASE_INSTANCE_RESOURCE_TYPE,
+  SUPACONTROL_INSTANCE_ANNOTATION,
+};
 
 /** The instance's status when the entity was last published (informational). */
 const STATUS_ANNOTATION = 'supacontrol.io/status';
 const PLAN_ANNOTATION = 'supacontrol.io/plan';
-
-/** Entity ref of an instance's Resource. */
-export function instanceEntityRef(name: string): string {
-  return `resource:default/${name}`;
-}
 
 /**
  * An instance as a catalog Resource. Only what the catalog needs to list, own and link it:

@@ -1,5 +1,6 @@
 import {
   Instance,
+  instanceEntityRef,
   INSTANCE_NAME_RULE,
   instanceNamespace,
   validateInstanceName,
@@ -15,14 +16,6 @@ type Zod = Parameters<
   NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
 >[0];
 type ZodString = ReturnType<Zod['string']>;
-
-/**
- * The catalog entity the SupaControl entity provider publishes for an instance
- * (`@internal/plugin-catalog-backend-module-supacontrol`).
- */
-export function instanceEntityRef(name: string): string {
-  return `resource:default/${name}`;
-}
 
 /** What the create and wait actions output, as template authors see it. */
 export type InstanceOutput = {

@@ -5,7 +5,7 @@ import {
   DatabaseInstanceStore,
   migrateSupaControlDatabase,
 } from './DatabaseInstanceStore';
-import { InstanceRecord } from './types';
+import { instanceRecord } from '../__testUtils__/instanceRecord';
 
 jest.setTimeout(60_000);
 
@@ -20,32 +20,7 @@ if (
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-function record(
-  name: string,
-  patch: Partial<InstanceRecord> = {},
-): InstanceRecord {
-  const now = new Date('2026-12-01T10:00:00.000Z');
-  return {
-    id: randomUUID(),
-    name,
-    namespace: `supa-${name}`,
-    owner: 'group:default/team-a',
-    createdBy: 'user:default/alice',
-    plan: 'small',
-    chartName: 'supabase',
-    chartVersion: '0.1.0',
-    status: 'Pending',
-    desiredState: 'running',
-    generation: 1,
-    failureCount: 0,
-    observedGeneration: 0,
-    conditions: [],
-    components: [],
-    createdAt: now,
-    updatedAt: now,
-    ...patch,
-  };
-}
+const record = instanceRecord;
 
 describe.each(databases.eachSupportedId())(
   'DatabaseInstanceStore (%s)',
@@ -167,6 +142,72 @@ describe.each(databases.eachSupportedId())(
       expect((await store.listEvents(instance.id)).map(e => e.action)).toEqual([
         'create',
         'delete',
+      ]);
+    });
+
+    it('leases an instance to one owner until the lease runs out or is released', async () => {
+      const store = await createStore();
+      const golf = await store.createInstance(record('golf'));
+      const t0 = new Date('2026-12-01T10:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const claim = (owner: string, now: Date) =>
+        store
+          .claimDue({ owner, now, leaseMs: 10_000, limit: 5 })
+          .then(claimed => claimed.map(i => i.name));
+
+      expect(await claim('a', t0)).toEqual(['golf']);
+      expect(await claim('b', at(5_000))).toEqual([]);
+      expect(await store.renewLease(golf.id, 'b', at(30_000))).toBe(false);
+      expect(await store.renewLease(golf.id, 'a', at(20_000))).toBe(true);
+      expect(await claim('b', at(15_000))).toEqual([]);
+      // Expired: another owner takes it, and the first can no longer renew it.
+      expect(await claim('b', at(21_000))).toEqual(['golf']);
+      expect(await store.renewLease(golf.id, 'a', at(40_000))).toBe(false);
+      // Only the holder releases it.
+      await store.releaseLease(golf.id, 'a');
+      expect(await claim('c', at(22_000))).toEqual([]);
+      await store.releaseLease(golf.id, 'b');
+      expect(await claim('c', new Date(Date.now() + 1_000))).toEqual(['golf']);
+    });
+
+    it('claims only what is due, named, not excluded and not worked on since a time', async () => {
+      const store = await createStore();
+      const now = new Date('2026-12-01T10:00:00.000Z');
+      const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+      const ids: Record<string, string> = {};
+      for (const [name, patch] of [
+        ['hotel', {}],
+        ['india', { nextAttemptAt: new Date('2026-12-01T10:05:00.000Z') }],
+        ['juliet', { status: 'Failed' as const }],
+        ['kilo', {}],
+        ['lima', {}],
+        ['mike', {}],
+      ] as const) {
+        ids[name] = (await store.createInstance(record(name, patch))).id;
+      }
+      const claim = (options: Partial<Parameters<typeof store.claimDue>[0]>) =>
+        store
+          .claimDue({ owner: 'a', now, leaseMs: 1_000, limit: 10, ...options })
+          .then(claimed => claimed.map(i => i.name).sort());
+      // Leases that ran out 30 s (kilo) and 120 s (lima) ago.
+      expect(await claim({ names: ['kilo'], now: ago(31) })).toEqual(['kilo']);
+      expect(await claim({ names: ['lima'], now: ago(121) })).toEqual(['lima']);
+
+      expect(
+        await claim({
+          names: ['hotel', 'india', 'juliet', 'kilo', 'lima'],
+          exclude: [ids.hotel],
+          // kilo was last worked on after this time: it had its turn in this pass.
+          workedBefore: ago(60),
+        }),
+      ).toEqual(['lima']);
+      // Never worked on first, then least recently worked on.
+      const [first] = await claim({ limit: 1 });
+      expect(['hotel', 'mike']).toContain(first);
+      expect([first, ...(await claim({}))].sort()).toEqual([
+        'hotel',
+        'kilo',
+        'mike',
       ]);
     });
   },

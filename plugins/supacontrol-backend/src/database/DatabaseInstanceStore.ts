@@ -246,15 +246,22 @@ export class DatabaseInstanceStore implements InstanceStore {
     leaseMs: number;
     limit: number;
     names?: string[];
+    workedBefore?: Date;
+    exclude?: string[];
   }): Promise<InstanceRecord[]> {
-    const { owner, now, leaseMs, limit, names } = options;
+    const { owner, now, leaseMs, limit, names, exclude } = options;
+    // lease_until is the end of a held lease, or when the last one was released.
+    const free =
+      options.workedBefore && options.workedBefore < now
+        ? options.workedBefore
+        : now;
     const due = this.#db<InstanceRow>('instances')
       .whereNull('deleted_at')
       .whereNot({ status: 'Failed' })
       .where(b =>
         b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now),
       )
-      .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
+      .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', free))
       // Least recently worked on first (lease_until is kept as "last worked" after release), so
       // that with more due instances than `limit` every one gets its turn.
       .orderByRaw('CASE WHEN lease_until IS NULL THEN 0 ELSE 1 END')
@@ -262,12 +269,15 @@ export class DatabaseInstanceStore implements InstanceStore {
       .limit(limit)
       .select('id');
     if (names) due.whereIn('name', names);
+    if (exclude?.length) due.whereNotIn('id', exclude);
     const claimed: InstanceRecord[] = [];
     for (const { id } of await due) {
       // The lease is taken by a conditional UPDATE; of two replicas racing, one updates 1 row.
       const count = await this.#db('instances')
         .where({ id })
-        .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
+        .where(b =>
+          b.whereNull('lease_until').orWhere('lease_until', '<', free),
+        )
         .update({
           lease_owner: owner,
           lease_until: new Date(now.getTime() + leaseMs),

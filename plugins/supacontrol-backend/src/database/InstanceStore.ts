@@ -29,7 +29,12 @@ export interface InstanceStore {
     now: Date;
     leaseMs: number;
     limit: number;
+    /** Only these instances (by name). */
     names?: string[];
+    /** Only instances last worked on (lease taken or released) before this time. */
+    workedBefore?: Date;
+    /** Never these instances (by id). */
+    exclude?: string[];
   }): Promise<InstanceRecord[]>;
   /** Extends a held lease; false when another owner has taken it. */
   renewLease(id: string, owner: string, until: Date): Promise<boolean>;

@@ -28,6 +28,16 @@ export class ForeignNamespaceError extends Error {
   }
 }
 
+/** The instance's namespace is being deleted (out of band): it can be recreated once it is gone. */
+export class NamespaceTerminatingError extends Error {
+  constructor(readonly namespace: string) {
+    super(
+      `Namespace ${namespace} is being deleted; it is recreated once it is gone`,
+    );
+    this.name = 'NamespaceTerminatingError';
+  }
+}
+
 /** ClusterRole bound in each instance namespace; see deploy/rbac.yaml. */
 export const INSTANCE_CLUSTER_ROLE = 'supacontrol-instance';
 
@@ -100,18 +110,21 @@ export class InstanceDriver {
     return this.#kube;
   }
 
-  /** Whether the namespace of an instance name is free, ours (for that instance) or foreign. */
+  /**
+   * Whether the namespace of an instance name is free, ours (for that instance), ours but being
+   * deleted, or foreign.
+   */
   async namespaceOwnership(
     namespace: string,
     instanceId?: string,
-  ): Promise<'absent' | 'ours' | 'foreign'> {
+  ): Promise<'absent' | 'ours' | 'terminating' | 'foreign'> {
     const ns = await this.#kube.getNamespace(namespace);
     if (!ns) return 'absent';
     const labels = ns.metadata?.labels ?? {};
     if (labels[LABELS.managedBy] !== MANAGED_BY) return 'foreign';
     if (instanceId && labels[LABELS.instanceId] !== instanceId)
       return 'foreign';
-    return 'ours';
+    return ns.metadata?.deletionTimestamp ? 'terminating' : 'ours';
   }
 
   /** Namespace with our labels and Pod Security labels, our RoleBinding, quota and limits. */
@@ -119,10 +132,15 @@ export class InstanceDriver {
     record: InstanceRecord,
     plan: PlanConfig,
   ): Promise<void> {
-    if (
-      (await this.namespaceOwnership(record.namespace, record.id)) === 'foreign'
-    ) {
+    const ownership = await this.namespaceOwnership(
+      record.namespace,
+      record.id,
+    );
+    if (ownership === 'foreign') {
       throw new ForeignNamespaceError(record.namespace);
+    }
+    if (ownership === 'terminating') {
+      throw new NamespaceTerminatingError(record.namespace);
     }
     await this.#kube.apply({
       apiVersion: 'v1',
@@ -372,6 +390,7 @@ export class InstanceDriver {
       // Never delete what is not ours: the instance's resources are gone with the release.
       return 'gone';
     }
+    if (ownership === 'terminating') return 'terminating';
     await this.#kube.deleteNamespace(record.namespace);
     return (await this.#kube.getNamespace(record.namespace))
       ? 'terminating'

@@ -10,6 +10,7 @@ import { removeCondition, setCondition } from './conditions';
 import {
   ForeignNamespaceError,
   InstanceDriver,
+  NamespaceTerminatingError,
   Workloads,
 } from './InstanceDriver';
 import { assertTransition } from './stateMachine';
@@ -59,7 +60,12 @@ export class InstanceReconciler {
   readonly #triggered = new Set<string>();
   #triggerTimer?: NodeJS.Timeout;
   #stopped = false;
-  #running = 0;
+  /** Ids of the instances this process works on right now (at most `concurrency`). */
+  readonly #inFlight = new Set<string>();
+  /** Claims are made one at a time: each waits for the one before. */
+  #claiming: Promise<unknown> = Promise.resolve();
+  /** Names triggered while every worker was taken. */
+  readonly #deferred = new Set<string>();
   /** Kubernetes requests of the last completed pass; reported by benchmarks. */
   lastPassRequests = 0;
 
@@ -124,50 +130,106 @@ export class InstanceReconciler {
     if (this.#triggerTimer) clearTimeout(this.#triggerTimer);
   }
 
-  /** One pass over every due instance (or the named ones), with bounded concurrency. */
+  /**
+   * One pass over every due instance (or the named ones): each gets one step. At most
+   * `concurrency` instances are worked on at once in this process, across overlapping passes, and
+   * an instance is claimed only when a worker is free to start on it, so that no lease runs out
+   * while its instance waits in a queue (and another pass takes it a second time).
+   */
   async reconcileAll(options?: { names?: string[] }): Promise<void> {
     if (this.#stopped) return;
+    const passStart = new Date();
     const before = this.#driver.kubernetes.requestCount;
-    const { concurrency, leaseMs } = this.#config.reconcile;
-    const claimed = await this.#store.claimDue({
-      owner: this.#owner,
-      now: new Date(),
-      leaseMs,
-      limit: Math.max(concurrency * 4, 20),
-      names: options?.names,
-    });
-    if (claimed.length === 0) return;
     // One listing of every instance's workloads per pass, however many instances there are.
-    let workloads: Workloads | undefined;
-    try {
-      workloads = await this.#driver.kubernetes.listWorkloads();
-    } catch (error) {
-      this.#logger.warn('Could not list workloads', {
-        error: describeKubernetesError(error),
-      });
-    }
-    const queue = [...claimed];
-    const workers = Array.from(
-      { length: Math.min(concurrency, queue.length) },
-      async () => {
-        for (let record = queue.shift(); record; record = queue.shift()) {
-          await this.#reconcileClaimed(record, workloads);
+    let workloads: Promise<Workloads | undefined> | undefined;
+    const listWorkloads = () =>
+      (workloads ??= this.#driver.kubernetes
+        .listWorkloads()
+        .catch((error): undefined => {
+          this.#logger.warn('Could not list workloads', {
+            error: describeKubernetesError(error),
+          });
+          return undefined;
+        }));
+    let worked = 0;
+    let busy = false;
+    const worker = async () => {
+      for (;;) {
+        const next = await this.#claimNext(passStart, options?.names);
+        if (next === 'busy') busy = true;
+        if (!next || next === 'busy') return;
+        worked += 1;
+        try {
+          await this.#reconcileClaimed(next, await listWorkloads());
+        } finally {
+          this.#inFlight.delete(next.id);
+          this.#serveDeferred();
         }
-      },
+      }
+    };
+    await Promise.all(
+      Array.from({ length: this.#config.reconcile.concurrency }, worker),
     );
-    await Promise.all(workers);
+    if (busy && options?.names) {
+      // Every worker of this process is taken: serve these as soon as one is free.
+      for (const name of options.names) this.#deferred.add(name);
+      this.#serveDeferred();
+    }
+    if (worked === 0) return;
     this.lastPassRequests = this.#driver.kubernetes.requestCount - before;
     this.#logger.debug('Reconcile pass done', {
-      instances: claimed.length,
+      instances: worked,
       kubernetesRequests: this.lastPassRequests,
     });
+  }
+
+  /**
+   * The lease of the next instance due in this pass (one not worked on since the pass began), or
+   * `'busy'` when `concurrency` instances are already in flight here. Claims are made one at a
+   * time in this process, so two workers never take the same instance.
+   */
+  #claimNext(
+    passStart: Date,
+    names: string[] | undefined,
+  ): Promise<InstanceRecord | 'busy' | undefined> {
+    const claim = this.#claiming.then(async () => {
+      if (this.#stopped) return undefined;
+      if (this.#inFlight.size >= this.#config.reconcile.concurrency) {
+        return 'busy' as const;
+      }
+      const [record] = await this.#store.claimDue({
+        owner: this.#owner,
+        now: new Date(),
+        leaseMs: this.#config.reconcile.leaseMs,
+        limit: 1,
+        names,
+        workedBefore: passStart,
+        exclude: [...this.#inFlight],
+      });
+      if (record) this.#inFlight.add(record.id);
+      return record;
+    });
+    this.#claiming = claim.catch(() => undefined);
+    return claim;
+  }
+
+  /** Triggers what arrived while every worker was taken, once one is free. */
+  #serveDeferred() {
+    if (
+      this.#deferred.size === 0 ||
+      this.#inFlight.size >= this.#config.reconcile.concurrency
+    ) {
+      return;
+    }
+    const names = [...this.#deferred];
+    this.#deferred.clear();
+    for (const name of names) this.trigger(name);
   }
 
   async #reconcileClaimed(
     record: InstanceRecord,
     workloads: Workloads | undefined,
   ) {
-    this.#running += 1;
     const renew = setInterval(() => {
       this.#store
         .renewLease(
@@ -175,6 +237,16 @@ export class InstanceReconciler {
           this.#owner,
           new Date(Date.now() + this.#config.reconcile.leaseMs),
         )
+        .then(held => {
+          if (!held) {
+            this.#logger.warn(
+              'Lost the lease of an instance while working on it',
+              {
+                instance: record.name,
+              },
+            );
+          }
+        })
         .catch(() => {});
     }, Math.max(1000, this.#config.reconcile.leaseMs / 3));
     let waiting = false;
@@ -202,7 +274,6 @@ export class InstanceReconciler {
     } finally {
       clearInterval(renew);
       await this.#store.releaseLease(record.id, this.#owner).catch(() => {});
-      this.#running -= 1;
     }
     if (waiting) this.#followUp(record.name, POLL_MS);
   }
@@ -410,13 +481,29 @@ export class InstanceReconciler {
     }
 
     if (record.status === 'Provisioning' || record.status === 'Updating') {
-      record = await this.#step(
-        record,
-        'NamespaceReady',
-        'Ensuring',
-        `Namespace ${record.namespace}, quota and limits`,
-        () => this.#driver.ensureNamespace(record, plan),
-      );
+      try {
+        record = await this.#step(
+          record,
+          'NamespaceReady',
+          'Ensuring',
+          `Namespace ${record.namespace}, quota and limits`,
+          () => this.#driver.ensureNamespace(record, plan),
+        );
+      } catch (error) {
+        if (!(error instanceof NamespaceTerminatingError)) throw error;
+        // Deleted out of band and still going: nothing failed, the namespace is recreated once
+        // the cluster has finished with it.
+        const fresh = (await this.#store.getInstance(record.name)) ?? record;
+        record = await this.#store.updateInstance(record.id, {
+          conditions: setCondition(fresh.conditions, {
+            type: 'NamespaceReady',
+            status: 'False',
+            reason: 'Terminating',
+            message: error.message,
+          }),
+        });
+        return { record, waiting: true };
+      }
       record = await this.#step(
         record,
         'SecretReady',
@@ -492,7 +579,7 @@ export class InstanceReconciler {
       record.namespace,
       record.id,
     );
-    if (ownership === 'absent')
+    if (ownership === 'absent' || ownership === 'terminating')
       return `namespace ${record.namespace} was removed out of band`;
     if (ownership === 'foreign')
       return `namespace ${record.namespace} is no longer labelled as ours`;

@@ -1,16 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
+import {
+  SUPABASE_INSTANCE_RESOURCE_TYPE,
+  SUPACONTROL_INSTANCE_ANNOTATION,
+} from '@internal/plugin-supacontrol-common';
 
-/**
- * Annotation naming the SupaControl instance behind a catalog entity. The SupaControl catalog
- * provider (`@internal/plugin-catalog-backend-module-supacontrol`) sets it on every Resource it
- * publishes.
- *
- * @public
- */
-export const SUPACONTROL_INSTANCE_ANNOTATION = 'supacontrol.io/instance';
-
-/** `spec.type` of the Resources of SupaControl instances. @public */
-export const SUPABASE_INSTANCE_RESOURCE_TYPE = 'supabase-instance';
+export { SUPABASE_INSTANCE_RESOURCE_TYPE, SUPACONTROL_INSTANCE_ANNOTATION };
 
 /**
  * Whether an entity is a SupaControl instance: a Resource of `spec.type: supabase-instance`
