@@ -1,34 +1,17 @@
 import { Command } from 'commander';
-import { instanceNameArgument } from '../../args/parsers';
 import { renderEventTable } from '../../output/instances';
-import { renderStructured } from '../../output/structured';
 import { CommandContext } from '../context';
-import { outputOption } from '../options';
+import { registerShowCommand } from './show';
 
 export function registerEventsCommand(
   instances: Command,
   context: CommandContext,
 ): void {
-  instances
-    .command('events')
-    .description(
+  registerShowCommand(instances, context, {
+    name: 'events',
+    description:
       'show the history of an instance, oldest first, refused attempts included',
-    )
-    .argument('<name>', 'instance name', instanceNameArgument)
-    .addOption(outputOption(['table', 'json', 'yaml'], 'table'))
-    .action(
-      async (
-        name: string,
-        options: { output: 'table' | 'json' | 'yaml' },
-        command: Command,
-      ) => {
-        const { client } = await context.connect(command);
-        const events = await client.listEvents(name);
-        context.io.stdout.write(
-          options.output === 'table'
-            ? renderEventTable(events.items)
-            : renderStructured(events, options.output),
-        );
-      },
-    );
+    fetch: (client, name) => client.listEvents(name),
+    table: events => renderEventTable(events.items),
+  });
 }

@@ -5,9 +5,7 @@ import {
   INSTANCE_NAME_RULE,
   validateInstanceName,
 } from '@internal/plugin-supacontrol-common';
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
@@ -18,6 +16,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { supacontrolApiRef } from '../../../api';
 import { usePlans } from '../../../hooks';
+import { DialogButtons, DialogError } from '../../Shared/DialogParts';
 import { errorMessage } from '../../Shared/ErrorPanel';
 
 /** Props of {@link CreateInstanceDialog}. */
@@ -181,25 +180,14 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
               ))}
             </TextField>
           )}
-          {error && (
-            <Alert severity="error" role="alert">
-              {errorMessage(error)}
-            </Alert>
-          )}
+          <DialogError error={error} />
         </DialogContent>
-        <DialogActions>
-          <Button onClick={close} disabled={pending}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            color="primary"
-            variant="contained"
-            disabled={name === '' || !!problem || pending}
-          >
-            {pending ? 'Creating…' : 'Create'}
-          </Button>
-        </DialogActions>
+        <DialogButtons
+          onCancel={close}
+          pending={pending}
+          label={pending ? 'Creating…' : 'Create'}
+          disabled={name === '' || !!problem}
+        />
       </form>
     </Dialog>
   );

@@ -24,7 +24,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { FormEvent, useState } from 'react';
 import { supacontrolApiRef } from '../../../api';
-import { errorMessage } from '../../Shared/ErrorPanel';
+import { DialogButtons, DialogError } from '../../Shared/DialogParts';
 
 /** What each scope lets a key do. */
 const SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
@@ -216,25 +216,14 @@ export const CreateApiKeyDialog = (props: CreateApiKeyDialogProps) => {
               </MenuItem>
             ))}
           </TextField>
-          {error && (
-            <Alert severity="error" role="alert">
-              {errorMessage(error)}
-            </Alert>
-          )}
+          <DialogError error={error} />
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={pending}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            color="primary"
-            variant="contained"
-            disabled={!valid || pending}
-          >
-            {pending ? 'Creating…' : 'Create key'}
-          </Button>
-        </DialogActions>
+        <DialogButtons
+          onCancel={onClose}
+          pending={pending}
+          label={pending ? 'Creating…' : 'Create key'}
+          disabled={!valid}
+        />
       </form>
     </Dialog>
   );

@@ -1,12 +1,9 @@
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useState } from 'react';
-import { errorMessage } from '../ErrorPanel';
+import { DialogButtons, DialogError } from '../DialogParts';
 
 /** Props of {@link ConfirmDialog}. */
 interface ConfirmDialogProps {
@@ -83,25 +80,16 @@ export const ConfirmDialog = (props: ConfirmDialogProps) => {
             inputProps={{ spellCheck: false, autoComplete: 'off' }}
           />
         )}
-        {error && (
-          <Alert severity="error" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
+        <DialogError error={error} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={close} disabled={pending}>
-          Cancel
-        </Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          disabled={!confirmed || pending}
-          onClick={confirm}
-        >
-          {confirmLabel}
-        </Button>
-      </DialogActions>
+      <DialogButtons
+        onCancel={close}
+        pending={pending}
+        label={confirmLabel}
+        disabled={!confirmed}
+        color="secondary"
+        onClick={confirm}
+      />
     </Dialog>
   );
 };

@@ -1,0 +1,1 @@
+export { DialogButtons, DialogError } from './DialogParts';
