@@ -7,45 +7,21 @@
 // off, as a user would. Screenshots of each page go to e2e-test-report/portal (git-ignored), or to
 // SUPACONTROL_E2E_ARTIFACTS.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  chromium,
-  type Browser,
-  type Locator,
-  type Page,
-} from 'playwright-core';
-import {
-  artifactsDir,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  FIRST_LOAD_TIMEOUT_MS,
-  portalUrl,
-  STEP_TIMEOUT_MS,
-  uniqueRunId,
-} from './browser';
+import { type Locator, type Page } from 'playwright-core';
+import { openPortal, PortalSession, uniqueRunId } from './browser';
 
 jest.setTimeout(180_000);
 
-const artifacts = artifactsDir('portal');
 const runId = uniqueRunId();
 const instanceName = `e2e-${runId}`;
 const keyName = `e2e key ${runId}`;
 
 describe('the SupaControl portal in a browser', () => {
-  let baseUrl: string;
-  let browser: Browser | undefined;
+  let session: PortalSession;
   let page: Page;
   /** `.../api/supacontrol` as the frontend calls it, learnt from its own requests. */
   let apiBase: string | undefined;
   let apiKey: string | undefined;
-
-  async function screenshot(name: string) {
-    await page.screenshot({
-      path: join(artifacts, `${name}.png`),
-      fullPage: true,
-    });
-  }
 
   /**
    * Waits for `success`, unless the dialog shows the backend's refusal first; then fails with the
@@ -59,50 +35,29 @@ describe('the SupaControl portal in a browser', () => {
     }
   }
 
-  /** Runs a test's body and leaves a screenshot of the page behind when it fails. */
-  async function screenshotOnFailure(shot: string, body: () => Promise<void>) {
-    try {
-      await body();
-    } catch (error) {
-      await screenshot(`failed-${shot}`).catch(() => {});
-      throw error;
-    }
-  }
-
   /** The table row of the dashboard or settings table that contains `text`. */
   function row(text: string): Locator {
     return page.getByRole('row').filter({ hasText: text });
   }
 
   beforeAll(async () => {
-    baseUrl = portalUrl('e2e/portal');
-    mkdirSync(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-    });
-    const context = await browser.newContext({
-      baseURL: baseUrl,
-      viewport: { width: 1440, height: 1000 },
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page = await context.newPage();
+    session = await openPortal('e2e/portal', 'portal');
+    page = session.page;
     page.on('request', request => {
       const match = /^(.*\/api\/supacontrol)\/v1\//.exec(request.url());
       if (match) apiBase = match[1];
     });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
+  afterAll(() => session?.close());
+
+  const screenshot = (shot: string) => session.screenshot(shot);
+  const screenshotOnFailure = (shot: string, body: () => Promise<void>) =>
+    session.screenshotOnFailure(shot, body);
 
   it('signs in as guest and opens SupaControl from the sidebar', () =>
     screenshotOnFailure('sign-in', async () => {
-      await page.goto('/', { timeout: FIRST_LOAD_TIMEOUT_MS });
-      const enter = page.getByRole('button', { name: 'Enter' });
-      await enter.waitFor({ timeout: FIRST_LOAD_TIMEOUT_MS });
-      await enter.click();
+      await session.signInAsGuest();
 
       await page.getByRole('link', { name: 'SupaControl' }).first().click();
       await page.waitForURL(/\/supacontrol$/);

@@ -8,23 +8,8 @@
 // The tests share one browser page and run in order. Screenshots go to
 // e2e-test-report/template (git-ignored), or to SUPACONTROL_E2E_ARTIFACTS.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  chromium,
-  type Browser,
-  type Locator,
-  type Page,
-} from 'playwright-core';
-import {
-  artifactsDir,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  FIRST_LOAD_TIMEOUT_MS,
-  portalUrl,
-  STEP_TIMEOUT_MS,
-  uniqueRunId,
-} from './browser';
+import { type Locator, type Page } from 'playwright-core';
+import { openPortal, PortalSession, uniqueRunId } from './browser';
 
 jest.setTimeout(600_000);
 
@@ -34,29 +19,12 @@ const RUNNING_TIMEOUT_MS = 420_000;
 const DELETED_TIMEOUT_MS = 240_000;
 // The provider's change check (5 s) plus catalog processing.
 const CATALOG_TIMEOUT_MS = 90_000;
-const artifacts = artifactsDir('template');
 const runId = uniqueRunId();
 const instanceName = `tpl-${runId}`;
 
 describe('the Supabase instance template in a browser', () => {
-  let browser: Browser | undefined;
+  let session: PortalSession;
   let page: Page;
-
-  async function screenshot(name: string) {
-    await page.screenshot({
-      path: join(artifacts, `${name}.png`),
-      fullPage: true,
-    });
-  }
-
-  async function screenshotOnFailure(shot: string, body: () => Promise<void>) {
-    try {
-      await body();
-    } catch (error) {
-      await screenshot(`failed-${shot}`).catch(() => {});
-      throw error;
-    }
-  }
 
   /** Reloads until `target` shows: the catalog learns of the instance a few seconds late. */
   async function reloadUntilVisible(target: Locator, timeoutMs: number) {
@@ -73,30 +41,19 @@ describe('the Supabase instance template in a browser', () => {
   }
 
   beforeAll(async () => {
-    const baseUrl = portalUrl('e2e/template');
-    mkdirSync(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-    });
-    const context = await browser.newContext({
-      baseURL: baseUrl,
-      viewport: { width: 1440, height: 1000 },
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page = await context.newPage();
+    session = await openPortal('e2e/template', 'template');
+    page = session.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
+  afterAll(() => session?.close());
+
+  const screenshot = (shot: string) => session.screenshot(shot);
+  const screenshotOnFailure = (shot: string, body: () => Promise<void>) =>
+    session.screenshotOnFailure(shot, body);
 
   it('signs in as guest and finds the template on the Create page', () =>
     screenshotOnFailure('create-page', async () => {
-      await page.goto('/', { timeout: FIRST_LOAD_TIMEOUT_MS });
-      const enter = page.getByRole('button', { name: 'Enter' });
-      await enter.waitFor({ timeout: FIRST_LOAD_TIMEOUT_MS });
-      await enter.click();
+      await session.signInAsGuest();
       // The sidebar entry of the catalog shows the app is up behind the sign-in page.
       await page.getByRole('link', { name: 'SupaControl' }).first().waitFor();
 

@@ -1,18 +1,13 @@
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startCluster, type TestCluster } from '../cluster/src/index.ts';
 import { testHelmPath } from '../src/testBed';
-import {
-  apiClient,
-  BackendProcess,
-  createBackendProcess,
-  eventually,
-} from './backendProcess';
+import { apiClient, BackendProcess, eventually } from './backendProcess';
+import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * Failures the engine must survive: a chart version Helm cannot find (Failed with Helm's
@@ -25,7 +20,7 @@ jest.setTimeout(600_000);
 const run = promisify(execFile);
 const chartDir = join(__dirname, '../../charts/supabase');
 
-let cluster: TestCluster;
+let bed: LifecycleBed;
 let core: CoreV1Api;
 let backend: BackendProcess;
 let api: ReturnType<typeof apiClient>;
@@ -51,18 +46,6 @@ async function publish(version: string) {
 }
 
 beforeAll(async () => {
-  const postgres =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!postgres) {
-    throw new Error(
-      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test',
-    );
-  }
-  cluster = await startCluster();
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfigPath);
-  core = kc.makeApiClient(CoreV1Api);
-
   // A chart repository over HTTP, as operators point SupaControl at one.
   repoDir = mkdtempSync(join(tmpdir(), 'supacontrol-chart-repo-'));
   repo = createServer((req, res) => {
@@ -83,22 +66,19 @@ beforeAll(async () => {
   repoUrl = `http://127.0.0.1:${(repo.address() as { port: number }).port}`;
   await publish('0.1.0');
 
-  backend = await createBackendProcess({
-    kubeconfigPath: cluster.kubeconfigPath,
-    helmPath: testHelmPath(),
-    postgres,
-    supacontrol: {
-      chart: { name: 'supabase', version: '0.1.0', source: repoUrl },
-    },
+  bed = await startLifecycleBed({
+    prepare: async () => ({
+      supacontrol: {
+        chart: { name: 'supabase', version: '0.1.0', source: repoUrl },
+      },
+    }),
   });
-  await backend.start();
-  api = apiClient(backend);
+  ({ core, backend, api } = bed);
 });
 
 afterAll(async () => {
-  await backend?.kill();
+  await bed?.stop();
   await new Promise(resolve => repo?.close(resolve));
-  await cluster?.stop();
 });
 
 async function waitFor(name: string, status: string) {

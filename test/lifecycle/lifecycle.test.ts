@@ -7,14 +7,9 @@ import { jwtVerify } from 'jose';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startCluster, type TestCluster } from '../cluster/src/index.ts';
-import { testHelmPath, testKubeconfigPath } from '../src/testBed';
-import {
-  apiClient,
-  BackendProcess,
-  createBackendProcess,
-  eventually,
-} from './backendProcess';
+import { testKubeconfigPath } from '../src/testBed';
+import { apiClient, BackendProcess, eventually } from './backendProcess';
+import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * The lifecycle engine against the real test cluster, with the real chart and Helm, run as the
@@ -23,10 +18,7 @@ import {
 
 jest.setTimeout(900_000);
 
-const postgres =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-
-let cluster: TestCluster;
+let bed: LifecycleBed;
 let core: CoreV1Api;
 let backend: BackendProcess;
 let api: ReturnType<typeof apiClient>;
@@ -83,34 +75,25 @@ async function waitForStatus(
 }
 
 beforeAll(async () => {
-  if (!postgres) {
-    throw new Error(
-      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test, or ./scripts/cluster up --with-postgres',
-    );
-  }
   testKubeconfigPath();
-  cluster = await startCluster();
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfigPath);
-  core = kc.makeApiClient(CoreV1Api);
-  await applyRbac(KubernetesObjectApi.makeApiClient(kc));
-  const kubeconfigPath = await cluster.issueServiceAccountKubeconfig({
-    namespace: 'supacontrol-system',
-    name: 'supacontrol',
+  bed = await startLifecycleBed({
+    // The backend runs as the ServiceAccount of deploy/rbac.yaml.
+    prepare: async started => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(started.kubeconfigPath);
+      await applyRbac(KubernetesObjectApi.makeApiClient(kc));
+      return {
+        kubeconfigPath: await started.issueServiceAccountKubeconfig({
+          namespace: 'supacontrol-system',
+          name: 'supacontrol',
+        }),
+      };
+    },
   });
-  backend = await createBackendProcess({
-    kubeconfigPath,
-    helmPath: testHelmPath(),
-    postgres,
-  });
-  await backend.start();
-  api = apiClient(backend);
+  ({ core, backend, api } = bed);
 });
 
-afterAll(async () => {
-  await backend?.kill();
-  await cluster?.stop();
-});
+afterAll(() => bed?.stop());
 
 it('creates an instance that reaches Running, with valid credentials, and deletes it completely', async () => {
   const created = await api.post('/v1/instances', {

@@ -1,10 +1,6 @@
-import { startCluster, type TestCluster } from '../cluster/src/index.ts';
-import {
-  apiClient,
-  BackendProcess,
-  createBackendProcess,
-  eventually,
-} from './backendProcess';
+import type { TestCluster } from '../cluster/src/index.ts';
+import { apiClient, BackendProcess, eventually } from './backendProcess';
+import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * The apiserver stops answering for 30 s while instances are being provisioned; when it comes
@@ -14,30 +10,16 @@ import {
 
 jest.setTimeout(600_000);
 
+let bed: LifecycleBed;
 let cluster: TestCluster;
 let backend: BackendProcess;
 
 beforeAll(async () => {
-  const postgres =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!postgres) {
-    throw new Error(
-      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test',
-    );
-  }
-  cluster = await startCluster({ existingKubeconfig: false });
-  backend = await createBackendProcess({
-    kubeconfigPath: cluster.kubeconfigPath,
-    helmPath: cluster.helmPath,
-    postgres,
-  });
-  await backend.start();
+  bed = await startLifecycleBed({ cluster: { existingKubeconfig: false } });
+  ({ cluster, backend } = bed);
 });
 
-afterAll(async () => {
-  await backend?.kill();
-  await cluster?.stop();
-});
+afterAll(() => bed?.stop());
 
 it('recovers instances when the apiserver returns after 30 s', async () => {
   const api = apiClient(backend);

@@ -1,12 +1,10 @@
-import { startCluster, type TestCluster } from '../cluster/src/index.ts';
-import { testHelmPath } from '../src/testBed';
 import {
   apiClient,
   BackendProcess,
-  createBackendProcess,
   eventually,
   GiveUp,
 } from './backendProcess';
+import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * Twenty instances requested at once all reach Running. How long that takes, and what a pass
@@ -15,30 +13,15 @@ import {
 
 jest.setTimeout(900_000);
 
-let cluster: TestCluster;
+let bed: LifecycleBed;
 let backend: BackendProcess;
 
 beforeAll(async () => {
-  const postgres =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!postgres) {
-    throw new Error(
-      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set: run ./scripts/test',
-    );
-  }
-  cluster = await startCluster();
-  backend = await createBackendProcess({
-    kubeconfigPath: cluster.kubeconfigPath,
-    helmPath: testHelmPath(),
-    postgres,
-  });
-  await backend.start();
+  bed = await startLifecycleBed();
+  ({ backend } = bed);
 });
 
-afterAll(async () => {
-  await backend?.kill();
-  await cluster?.stop();
-});
+afterAll(() => bed?.stop());
 
 it('brings 20 instances created at once to Running', async () => {
   const api = apiClient(backend);

@@ -28,3 +28,11 @@ export function testKubeconfigPath(): string {
 export function testHelmPath(): string {
   return required('SUPACONTROL_TEST_HELM', 'the helm binary');
 }
+
+/** Connection string of the test bed's PostgreSQL 15. */
+export function testPostgresConnection(): string {
+  return required(
+    'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
+    'the PostgreSQL 15 connection string',
+  );
+}

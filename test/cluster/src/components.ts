@@ -100,20 +100,38 @@ export function kubeApiserver(l: ClusterLayout): ComponentSpec {
   };
 }
 
+/**
+ * What kube-controller-manager and kube-scheduler share: their kubeconfig for the apiserver and
+ * for checking who calls their own endpoint, a loopback port, and no leader election (one of each).
+ */
+function controlPlaneClientArgs(
+  kubeconfig: string,
+  port: number,
+  certDir: string,
+): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    '--authorization-always-allow-paths=/healthz,/readyz,/livez',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${port}`,
+    `--cert-dir=${certDir}`,
+    '--leader-elect=false',
+  ];
+}
+
 export function kubeControllerManager(l: ClusterLayout): ComponentSpec {
   const kubeconfig = l.kubeconfigs.controllerManager;
   return {
     name: 'kube-controller-manager',
     command: join(l.binDir, 'kube-controller-manager'),
     args: [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      '--authorization-always-allow-paths=/healthz,/readyz,/livez',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${l.ports.controllerManager}`,
-      `--cert-dir=${join(l.workDir, 'controller-manager')}`,
-      '--leader-elect=false',
+      ...controlPlaneClientArgs(
+        kubeconfig,
+        l.ports.controllerManager,
+        join(l.workDir, 'controller-manager'),
+      ),
       // Each controller acts as its own service account, so RBAC is
       // exercised the way it is in a real cluster.
       '--use-service-account-credentials=true',
@@ -134,14 +152,11 @@ export function kubeScheduler(l: ClusterLayout): ComponentSpec {
     name: 'kube-scheduler',
     command: join(l.binDir, 'kube-scheduler'),
     args: [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      '--authorization-always-allow-paths=/healthz,/readyz,/livez',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${l.ports.scheduler}`,
-      `--cert-dir=${join(l.workDir, 'scheduler')}`,
-      '--leader-elect=false',
+      ...controlPlaneClientArgs(
+        kubeconfig,
+        l.ports.scheduler,
+        join(l.workDir, 'scheduler'),
+      ),
     ],
   };
 }

@@ -1,6 +1,5 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonValue } from '@backstage/types';
+import { actionContext, outputs } from '../__testUtils__/actionContext';
 import {
   ALICE,
   MALLORY,
@@ -41,36 +40,7 @@ describe('supacontrol:instance:create', () => {
     await backend?.stop();
   });
 
-  /** A context acting for `user`, with a jest logger and a real checkpoint store. */
-  function context(
-    input: Record<string, JsonValue | undefined>,
-    options: {
-      user?: string;
-      isDryRun?: boolean;
-      checkpoints?: Map<string, JsonValue>;
-    } = {},
-  ) {
-    const logger = mockServices.logger.mock();
-    const checkpoints = options.checkpoints ?? new Map<string, JsonValue>();
-    const ctx = {
-      ...createMockActionContext({ input: input as any, logger }),
-      isDryRun: options.isDryRun,
-      getInitiatorCredentials: async () =>
-        mockCredentials.user(options.user ?? ALICE),
-      // What the scaffolder does on a re-run: the stored value, else run and store.
-      async checkpoint(opts: any) {
-        if (!checkpoints.has(opts.key)) {
-          checkpoints.set(opts.key, await opts.fn());
-        }
-        return checkpoints.get(opts.key) as any;
-      },
-    };
-    return { ctx, logger };
-  }
-
-  function outputs(ctx: { output: any }): Record<string, string> {
-    return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
-  }
+  const context = actionContext;
 
   it('creates a Pending instance for the initiator and outputs where it will be', async () => {
     const name = uniqueName('tpl');
@@ -280,13 +250,7 @@ describe('supacontrol:instance:wait', () => {
     await backend?.stop();
   });
 
-  const ctxFor = (input: Record<string, JsonValue>) => ({
-    ...createMockActionContext({
-      input: input as any,
-      logger: mockServices.logger.mock(),
-    }),
-    getInitiatorCredentials: async () => mockCredentials.user(ALICE),
-  });
+  const ctxFor = (input: Record<string, JsonValue>) => actionContext(input).ctx;
 
   it('outputs the URLs and entity once the instance is Running', async () => {
     const name = uniqueName('tpl');
@@ -297,7 +261,7 @@ describe('supacontrol:instance:wait', () => {
     await setInstanceStatus(backend.knex, name, 'Running');
     await run;
 
-    expect(Object.fromEntries((ctx.output as jest.Mock).mock.calls)).toEqual({
+    expect(outputs(ctx)).toEqual({
       name,
       namespace: `supa-${name}`,
       status: 'Running',

@@ -1,6 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { JsonValue } from '@backstage/types';
+import { actionContext, outputs } from '../__testUtils__/actionContext';
 import {
   ALICE,
   MALLORY,
@@ -32,28 +30,13 @@ describe('supacontrol:instance:delete', () => {
     await backend?.stop();
   });
 
-  function context(
-    input: Record<string, JsonValue>,
-    options: { user?: string; isDryRun?: boolean } = {},
-  ) {
-    const logger = mockServices.logger.mock();
-    const ctx = {
-      ...createMockActionContext({ input: input as any, logger }),
-      isDryRun: options.isDryRun,
-      getInitiatorCredentials: async () =>
-        mockCredentials.user(options.user ?? ALICE),
-    };
-    return { ctx, logger };
-  }
+  const context = actionContext;
 
   async function aliceInstance(): Promise<string> {
     const name = uniqueName('del');
     await create.handler(context({ name, waitForRunning: false }).ctx as any);
     return name;
   }
-
-  const outputs = (ctx: { output: any }) =>
-    Object.fromEntries((ctx.output as jest.Mock).mock.calls);
 
   it('requests deletion and outputs Deleting', async () => {
     const name = await aliceInstance();

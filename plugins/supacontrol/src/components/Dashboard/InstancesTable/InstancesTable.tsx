@@ -5,12 +5,11 @@ import {
   supacontrolInstanceDeletePermission,
 } from '@internal/plugin-supacontrol-common';
 import { usePermission } from '@backstage/plugin-permission-react';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
 import DeleteIcon from '@material-ui/icons/Delete';
 import { useMemo } from 'react';
 import { instanceRouteRef } from '../../../routes';
 import { InstanceStatusChip } from '../../Shared/InstanceStatusChip';
+import { RowAction } from '../../Shared/RowAction';
 import { Timestamp } from '../../Shared/Timestamp';
 
 /** `ready/total` of an instance's components, or a dash before there are any. */
@@ -39,15 +38,11 @@ const DeleteButton = (props: {
     return null;
   }
   return (
-    <Tooltip title={`Delete ${instance.name}`}>
-      <IconButton
-        size="small"
-        aria-label={`Delete ${instance.name}`}
-        onClick={() => onDelete(instance)}
-      >
-        <DeleteIcon fontSize="small" />
-      </IconButton>
-    </Tooltip>
+    <RowAction
+      label={`Delete ${instance.name}`}
+      icon={<DeleteIcon fontSize="small" />}
+      onClick={() => onDelete(instance)}
+    />
   );
 };
 

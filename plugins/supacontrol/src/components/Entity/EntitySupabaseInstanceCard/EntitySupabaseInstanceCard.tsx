@@ -14,15 +14,10 @@ import {
   Instance,
   supacontrolInstanceCredentialsReadPermission,
 } from '@internal/plugin-supacontrol-common';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { instanceRouteRef } from '../../../routes';
+import { InstanceStatusSummary } from '../../Instance/InstanceOverview';
 import { errorMessage } from '../../Shared/ErrorPanel';
-import {
-  InstanceStatusChip,
-  STATUS_DESCRIPTIONS,
-} from '../../Shared/InstanceStatusChip';
 import { Timestamp } from '../../Shared/Timestamp';
 import {
   instanceNameOf,
@@ -52,19 +47,7 @@ const InstanceFacts = (props: { instance: Instance }) => {
   const ready = instance.components.filter(c => c.ready).length;
   return (
     <>
-      <Box display="flex" alignItems="center" gridGap={12} mb={2}>
-        <InstanceStatusChip status={instance.status} size="medium" />
-        <Typography variant="body2" color="textSecondary">
-          {STATUS_DESCRIPTIONS[instance.status]}
-        </Typography>
-      </Box>
-      {instance.lastError && (
-        <Box mb={2}>
-          <Alert severity={instance.status === 'Failed' ? 'error' : 'warning'}>
-            {instance.lastError}
-          </Alert>
-        </Box>
-      )}
+      <InstanceStatusSummary instance={instance} />
       <StructuredMetadataTable
         dense
         metadata={{

@@ -6,12 +6,8 @@ import {
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import { useInstanceDetails } from '../../../hooks';
-import { ComponentsCard } from '../../Instance/ComponentsCard';
-import { ConditionsTimeline } from '../../Instance/ConditionsTimeline';
-import { ConnectionPanel } from '../../Instance/ConnectionPanel';
-import { EventHistory } from '../../Instance/EventHistory';
 import { InstanceActions } from '../../Instance/InstanceActions';
-import { InstanceOverview } from '../../Instance/InstanceOverview';
+import { InstanceDetails } from '../../Instance/InstanceDetails';
 import { ErrorPanel } from '../../Shared/ErrorPanel';
 import {
   instanceNameOf,
@@ -41,20 +37,8 @@ const Details = (props: { name: string }) => {
           <InstanceActions instance={instance} onChanged={retry} />
         </Box>
       </Grid>
-      <Grid item xs={12} md={6}>
-        <InstanceOverview instance={instance} />
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <ConnectionPanel instance={instance} />
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <ConditionsTimeline conditions={instance.conditions} />
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <ComponentsCard components={instance.components} />
-      </Grid>
       <Grid item xs={12}>
-        <EventHistory events={events} />
+        <InstanceDetails instance={instance} events={events} />
       </Grid>
     </Grid>
   );

@@ -1,13 +1,7 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { Instance } from '@internal/plugin-supacontrol-common';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
-import {
-  InstanceStatusChip,
-  STATUS_DESCRIPTIONS,
-} from '../../Shared/InstanceStatusChip';
 import { Timestamp } from '../../Shared/Timestamp';
+import { InstanceStatusSummary } from './InstanceStatusSummary';
 
 /** Status, what it means, the last error and the instance's facts. */
 export const InstanceOverview = (props: { instance: Instance }) => {
@@ -15,19 +9,7 @@ export const InstanceOverview = (props: { instance: Instance }) => {
   const inSync = instance.observedGeneration >= instance.generation;
   return (
     <InfoCard title="Status">
-      <Box display="flex" alignItems="center" gridGap={12} mb={2}>
-        <InstanceStatusChip status={instance.status} size="medium" />
-        <Typography variant="body2" color="textSecondary">
-          {STATUS_DESCRIPTIONS[instance.status]}
-        </Typography>
-      </Box>
-      {instance.lastError && (
-        <Box mb={2}>
-          <Alert severity={instance.status === 'Failed' ? 'error' : 'warning'}>
-            {instance.lastError}
-          </Alert>
-        </Box>
-      )}
+      <InstanceStatusSummary instance={instance} />
       <StructuredMetadataTable
         dense
         metadata={{

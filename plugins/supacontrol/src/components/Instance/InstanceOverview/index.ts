@@ -1,1 +1,2 @@
 export { InstanceOverview } from './InstanceOverview';
+export { InstanceStatusSummary } from './InstanceStatusSummary';

@@ -7,17 +7,12 @@ import {
 } from '@backstage/core-components';
 import { useRouteRef, useRouteRefParams } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useInstanceDetails } from '../../../hooks';
 import { instanceRouteRef, rootRouteRef } from '../../../routes';
 import { ErrorPanel } from '../../Shared/ErrorPanel';
-import { ComponentsCard } from '../ComponentsCard';
-import { ConditionsTimeline } from '../ConditionsTimeline';
-import { ConnectionPanel } from '../ConnectionPanel';
-import { EventHistory } from '../EventHistory';
 import { InstanceActions } from '../InstanceActions';
-import { InstanceOverview } from '../InstanceOverview';
+import { InstanceDetails } from '../InstanceDetails';
 
 /**
  * `/supacontrol/instances/:name`: status, conditions, components, how to connect, history and
@@ -46,23 +41,7 @@ export const InstancePage = () => {
         <ContentHeader title={instance.name}>
           <InstanceActions instance={instance} onChanged={retry} />
         </ContentHeader>
-        <Grid container spacing={3}>
-          <Grid item xs={12} md={6}>
-            <InstanceOverview instance={instance} />
-          </Grid>
-          <Grid item xs={12} md={6}>
-            <ConnectionPanel instance={instance} />
-          </Grid>
-          <Grid item xs={12} md={6}>
-            <ConditionsTimeline conditions={instance.conditions} />
-          </Grid>
-          <Grid item xs={12} md={6}>
-            <ComponentsCard components={instance.components} />
-          </Grid>
-          <Grid item xs={12}>
-            <EventHistory events={events} />
-          </Grid>
-        </Grid>
+        <InstanceDetails instance={instance} events={events} />
       </>
     );
   }

@@ -6,11 +6,10 @@ import {
 } from '@internal/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import BlockIcon from '@material-ui/icons/Block';
 import { useMemo } from 'react';
+import { RowAction } from '../../Shared/RowAction';
 import { Timestamp } from '../../Shared/Timestamp';
 
 /** Whether a key still authenticates. */
@@ -38,15 +37,11 @@ const RevokeButton = (props: {
     return null;
   }
   return (
-    <Tooltip title={`Revoke ${apiKey.name}`}>
-      <IconButton
-        size="small"
-        aria-label={`Revoke ${apiKey.name}`}
-        onClick={() => onRevoke(apiKey)}
-      >
-        <BlockIcon fontSize="small" />
-      </IconButton>
-    </Tooltip>
+    <RowAction
+      label={`Revoke ${apiKey.name}`}
+      icon={<BlockIcon fontSize="small" />}
+      onClick={() => onRevoke(apiKey)}
+    />
   );
 };
 
