@@ -55,6 +55,8 @@ export interface PortalSession {
   screenshot(name: string): Promise<void>;
   /** Runs a test's body and leaves a screenshot of the page behind when it fails. */
   screenshotOnFailure(shot: string, body: () => Promise<void>): Promise<void>;
+  /** What the page's last copy button put on the clipboard. */
+  readClipboard(): Promise<string>;
   /** Opens the portal and passes its sign-in page as guest (waiting for the first bundle). */
   signInAsGuest(): Promise<void>;
   close(): Promise<void>;
@@ -77,6 +79,10 @@ export async function openPortal(
     viewport: { width: 1440, height: 1000 },
   });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  // The copy buttons write to the clipboard; the tests read back what a user would paste.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: baseUrl,
+  });
   const page = await context.newPage();
   const screenshot = async (shot: string) => {
     await page.screenshot({
@@ -96,6 +102,7 @@ export async function openPortal(
         throw error;
       }
     },
+    readClipboard: () => page.evaluate(() => navigator.clipboard.readText()),
     async signInAsGuest() {
       await page.goto('/', { timeout: FIRST_LOAD_TIMEOUT_MS });
       const enter = page.getByRole('button', { name: 'Enter' });

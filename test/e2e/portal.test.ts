@@ -1,17 +1,20 @@
 // The portal in a real browser (Debian's Chromium through playwright-core): guest sign-in, the
-// SupaControl dashboard, an instance's life from the create dialog to deletion, and an API key from
-// creation (used against the API) to revocation. Runs against the portal at SUPACONTROL_E2E_URL,
+// SupaControl dashboard, an API key created and copied (then used with curl), an instance's life
+// from the create dialog through Running (its anon key copied) to deletion, and the key revoked. Runs against the portal at SUPACONTROL_E2E_URL,
 // e.g. `./scripts/start` then SUPACONTROL_E2E_URL=http://127.0.0.1:3000.
 //
 // The tests share one browser page and run in order: each step starts where the previous one left
 // off, as a user would. Screenshots of each page go to e2e-test-report/portal (git-ignored), or to
 // SUPACONTROL_E2E_ARTIFACTS.
 
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { type Locator, type Page } from 'playwright-core';
 import { openPortal, PortalSession, uniqueRunId } from './browser';
 
 jest.setTimeout(180_000);
 
+const execFileAsync = promisify(execFile);
 const runId = uniqueRunId();
 const instanceName = `e2e-${runId}`;
 const keyName = `e2e key ${runId}`;
@@ -33,6 +36,33 @@ describe('the SupaControl portal in a browser', () => {
     if (await refusal.isVisible()) {
       throw new Error(`The dialog was refused: ${await refusal.innerText()}`);
     }
+  }
+
+  /** `.../api/supacontrol`, once the frontend has called it. */
+  async function api(): Promise<string> {
+    if (!apiBase) {
+      throw new Error('the frontend has not called /api/supacontrol yet');
+    }
+    return apiBase;
+  }
+
+  /** `curl` with the API key, as a script or CI job would call the API. */
+  async function curl(
+    url: string,
+    key: string,
+  ): Promise<{ status: number; body: any }> {
+    const { stdout } = await execFileAsync('curl', [
+      '--silent',
+      '--show-error',
+      '--header',
+      `Authorization: Bearer ${key}`,
+      '--write-out',
+      '\n%{http_code}',
+      url,
+    ]);
+    const lines = stdout.trimEnd().split('\n');
+    const status = Number(lines.pop());
+    return { status, body: JSON.parse(lines.join('\n')) };
   }
 
   /** The table row of the dashboard or settings table that contains `text`. */
@@ -71,6 +101,47 @@ describe('the SupaControl portal in a browser', () => {
       await screenshot('01-dashboard');
     }));
 
+  it('creates an API key, shows it once, and curl lists instances with the copied key', () =>
+    screenshotOnFailure('create-key', async () => {
+      await page.getByRole('button', { name: /API keys & status/ }).click();
+      await page.waitForURL(/\/supacontrol\/settings$/);
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+      await page.getByText('Backend status').waitFor();
+
+      await page.getByRole('button', { name: 'Create API key' }).click();
+      const form = page.getByRole('dialog', { name: 'Create an API key' });
+      await form.getByLabel('Name').fill(keyName);
+      await form.getByRole('button', { name: 'Create key' }).click();
+
+      const shown = page.getByRole('dialog', {
+        name: `API key ${keyName} created`,
+      });
+      await expectAccepted(form, shown.getByText(/only time it is shown/));
+      const displayed = (
+        await shown.getByLabel('New API key').innerText()
+      ).trim();
+      expect(displayed).toMatch(/^sck_[a-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
+      await shown.getByRole('button', { name: 'Copy API key' }).click();
+      apiKey = await session.readClipboard();
+      expect(apiKey).toBe(displayed);
+      await screenshot('07-api-key-shown-once');
+      await shown.getByRole('button', { name: 'Done' }).click();
+      await shown.waitFor({ state: 'detached' });
+
+      // Shown once: the list has its prefix, the page no longer has the key.
+      const listed = row(keyName);
+      await listed.getByText(displayed.slice(0, 20)).waitFor();
+      expect(await page.getByText(displayed).count()).toBe(0);
+      await screenshot('08-settings-with-key');
+
+      const listing = await curl(`${await api()}/v1/instances`, apiKey);
+      expect(listing.status).toBe(200);
+      expect(listing.body).toMatchObject({ items: expect.any(Array) });
+
+      await page.getByRole('link', { name: 'SupaControl' }).first().click();
+      await page.getByRole('heading', { name: 'Supabase instances' }).waitFor();
+    }));
+
   it('creates an instance through the dialog and lists it as Pending', () =>
     screenshotOnFailure('create-instance', async () => {
       await page.getByRole('button', { name: 'Create instance' }).click();
@@ -105,6 +176,12 @@ describe('the SupaControl portal in a browser', () => {
         .innerText();
       expect(['Pending', 'Provisioning', 'Running']).toContain(status.trim());
       await screenshot('03-dashboard-with-instance');
+
+      // Guest owns it, and the key acts for Guest: curl lists it too.
+      const listing = await curl(`${await api()}/v1/instances`, apiKey!);
+      expect(listing.body.items.map((i: any) => i.name)).toContain(
+        instanceName,
+      );
     }));
 
   it("opens the instance's page and shows its history", () =>
@@ -134,9 +211,12 @@ describe('the SupaControl portal in a browser', () => {
         .waitFor({ timeout: 150_000 });
       await page.reload();
       await page.getByTestId('status-Running').first().waitFor();
-      const anonKey = page.getByText(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/).first();
-      await anonKey.waitFor();
-      const [, payload] = (await anonKey.innerText()).split('.');
+      const shownKey = page.getByText(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/).first();
+      await shownKey.waitFor();
+      await page.getByRole('button', { name: 'Copy anon key' }).click();
+      const anonKey = await session.readClipboard();
+      expect(anonKey).toBe(await shownKey.innerText());
+      const [, payload] = anonKey.split('.');
       expect(
         JSON.parse(Buffer.from(payload, 'base64url').toString()),
       ).toMatchObject({
@@ -180,55 +260,25 @@ describe('the SupaControl portal in a browser', () => {
       await screenshot('06b-instance-deleted');
     }));
 
-  it('creates an API key, shows it once, and the key works against the API', () =>
-    screenshotOnFailure('create-key', async () => {
-      await page.getByRole('link', { name: 'SupaControl' }).first().click();
-      await page.getByRole('button', { name: /API keys & status/ }).click();
-      await page.waitForURL(/\/supacontrol\/settings$/);
-      await page.getByRole('heading', { name: 'Settings' }).waitFor();
-      await page.getByText('Backend status').waitFor();
-
-      await page.getByRole('button', { name: 'Create API key' }).click();
-      const form = page.getByRole('dialog', { name: 'Create an API key' });
-      await form.getByLabel('Name').fill(keyName);
-      await form.getByRole('button', { name: 'Create key' }).click();
-
-      const shown = page.getByRole('dialog', {
-        name: `API key ${keyName} created`,
-      });
-      await expectAccepted(form, shown.getByText(/only time it is shown/));
-      apiKey = (await shown.getByLabel('New API key').innerText()).trim();
-      expect(apiKey).toMatch(/^sck_[a-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
-      await shown.getByRole('button', { name: 'Copy API key' }).waitFor();
-      await screenshot('07-api-key-shown-once');
-      await shown.getByRole('button', { name: 'Done' }).click();
-      await shown.waitFor({ state: 'detached' });
-
-      // Shown once: the list has its prefix, the page no longer has the key.
-      const listed = row(keyName);
-      await listed.getByText(apiKey.slice(0, 20)).waitFor();
-      expect(await page.getByText(apiKey).count()).toBe(0);
-
-      expect(apiBase).toBeDefined();
-      const response = await fetch(`${apiBase}/v1/instances`, {
-        headers: { Authorization: `Bearer ${apiKey}` },
-      });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ items: expect.any(Array) });
-      // The instance deleted above is gone from the list; its record stays, readable with the key.
-      const record = await fetch(`${apiBase}/v1/instances/${instanceName}`, {
-        headers: { Authorization: `Bearer ${apiKey}` },
-      });
-      expect(record.status).toBe(200);
-      expect(await record.json()).toMatchObject({
-        name: instanceName,
-        status: 'Deleted',
-      });
-      await screenshot('08-settings-with-key');
-    }));
-
   it('revokes the API key after confirmation, and the key stops working', () =>
     screenshotOnFailure('revoke-key', async () => {
+      // The instance deleted above is gone from the list; its record stays, readable with the key.
+      const listing = await curl(`${await api()}/v1/instances`, apiKey!);
+      expect(listing.body.items.map((i: any) => i.name)).not.toContain(
+        instanceName,
+      );
+      const record = await curl(
+        `${await api()}/v1/instances/${instanceName}`,
+        apiKey!,
+      );
+      expect(record).toMatchObject({
+        status: 200,
+        body: { name: instanceName, status: 'Deleted' },
+      });
+
+      await page.getByRole('link', { name: 'SupaControl' }).first().click();
+      await page.getByRole('button', { name: /API keys & status/ }).click();
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
       await page.getByRole('button', { name: `Revoke ${keyName}` }).click();
       const dialog = page.getByRole('dialog', { name: `Revoke ${keyName}?` });
       await dialog.getByRole('button', { name: 'Revoke' }).click();
@@ -239,9 +289,7 @@ describe('the SupaControl portal in a browser', () => {
       ).toBe(0);
       await screenshot('09-settings-key-revoked');
 
-      const response = await fetch(`${apiBase}/v1/instances`, {
-        headers: { Authorization: `Bearer ${apiKey}` },
-      });
-      expect(response.status).toBe(401);
+      const refused = await curl(`${await api()}/v1/instances`, apiKey!);
+      expect(refused.status).toBe(401);
     }));
 });
