@@ -92,7 +92,9 @@ describe('the SupaControl portal in a browser', () => {
       await page.getByRole('link', { name: 'SupaControl' }).first().click();
       await page.waitForURL(/\/supacontrol$/);
       expect(new URL(page.url()).pathname).toBe('/supacontrol');
-      await page.getByRole('heading', { name: 'Supabase instances' }).waitFor();
+      await page
+        .getByRole('heading', { name: 'Supabase instances', exact: true })
+        .waitFor();
       // Either the table or the empty state, once the list has loaded.
       await page
         .getByText(/^Instances \(\d+\)$/)
@@ -139,7 +141,9 @@ describe('the SupaControl portal in a browser', () => {
       expect(listing.body).toMatchObject({ items: expect.any(Array) });
 
       await page.getByRole('link', { name: 'SupaControl' }).first().click();
-      await page.getByRole('heading', { name: 'Supabase instances' }).waitFor();
+      await page
+        .getByRole('heading', { name: 'Supabase instances', exact: true })
+        .waitFor();
     }));
 
   it('creates an instance through the dialog and lists it as Pending', () =>
