@@ -495,6 +495,57 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    describe('POST /v1/instances with Idempotency-Key', () => {
+      it('answers a repeat with the same Idempotency-Key from the same caller with the instance', async () => {
+        const create = (auth: string, key?: string) => {
+          const r = as(auth);
+          const req = key
+            ? r
+                .post('/v1/instances', { name: 'india' })
+                .set('Idempotency-Key', key)
+            : r.post('/v1/instances', { name: 'india' });
+          return req;
+        };
+        const first = await create(user(ALICE), 'scaffolder:task-7:create');
+        expect(first.status).toBe(201);
+        expect(first.headers['idempotent-replayed']).toBeUndefined();
+
+        const again = await create(user(ALICE), 'scaffolder:task-7:create');
+        expect(again.status).toBe(201);
+        validate('/v1/instances', 'post', 201, again.body);
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        expect(again.body.id).toBe(first.body.id);
+
+        // Another key, no key, or another caller with the same key: the name is taken.
+        for (const res of [
+          await create(user(ALICE), 'scaffolder:task-8:create'),
+          await create(user(ALICE)),
+          await create(user(BOB), 'scaffolder:task-7:create'),
+        ]) {
+          expect(res.status).toBe(409);
+          expect(res.body.error.message).toBe(
+            "An instance named 'india' already exists; choose another name",
+          );
+        }
+        const history = await as(user(ALICE)).get('/v1/instances/india/events');
+        expect(
+          history.body.items.filter((e: any) => e.action === 'create'),
+        ).toHaveLength(1);
+      });
+
+      it('refuses an Idempotency-Key that is not visible ASCII', async () => {
+        for (const key of ['has space', 'x'.repeat(256)]) {
+          const res = await as(user(ALICE))
+            .post('/v1/instances', { name: 'juliet' })
+            .set('Idempotency-Key', key);
+          expect(res.status).toBe(400);
+          expect(res.body.error.message).toBe(
+            'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID or ci:<job id>',
+          );
+        }
+      });
+    });
+
     describe('API keys', () => {
       it('lists own keys without secrets', async () => {
         const res = await as(user(ALICE)).get('/v1/api-keys');

@@ -13,12 +13,18 @@ export function actionContext(
     user?: string;
     isDryRun?: boolean;
     checkpoints?: Map<string, JsonValue>;
+    /** The scaffolder task the step belongs to (default `mock-task-id`). */
+    taskId?: string;
   } = {},
 ) {
   const logger = mockServices.logger.mock();
   const checkpoints = options.checkpoints ?? new Map<string, JsonValue>();
   const ctx = {
-    ...createMockActionContext({ input: input as any, logger }),
+    ...createMockActionContext({
+      input: input as any,
+      logger,
+      ...(options.taskId && { task: { id: options.taskId } }),
+    }),
     isDryRun: options.isDryRun,
     getInitiatorCredentials: async () =>
       mockCredentials.user(options.user ?? ALICE),

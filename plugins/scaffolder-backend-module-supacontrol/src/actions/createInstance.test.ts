@@ -112,6 +112,28 @@ describe('supacontrol:instance:create', () => {
     ]);
   });
 
+  it('gets the instance it created when a re-run lost the checkpoint (a crash in between)', async () => {
+    const name = uniqueName('tpl');
+    const first = context({ name, waitForRunning: false });
+    await action.handler(first.ctx as any);
+
+    // The backend recorded the instance, but the task died before its checkpoint was stored:
+    // the re-run of the step asks again, with the same task, and gets the same instance.
+    const rerun = context(
+      { name, waitForRunning: false },
+      { checkpoints: new Map() },
+    );
+    await action.handler(rerun.ctx as any);
+
+    expect(outputs(rerun.ctx)).toEqual(outputs(first.ctx));
+    expect(rerun.logger.error).not.toHaveBeenCalled();
+    expect(
+      await backend
+        .knex('instance_events')
+        .where({ instance_name: name, action: 'create' }),
+    ).toHaveLength(1);
+  });
+
   it('validates input and checks that the name is free in a dry run, creating nothing', async () => {
     const name = uniqueName('tpl');
     const { ctx, logger } = context(
@@ -153,7 +175,11 @@ describe('supacontrol:instance:create', () => {
     const name = uniqueName('tpl');
     await action.handler(context({ name, waitForRunning: false }).ctx as any);
 
-    const { ctx, logger } = context({ name, waitForRunning: false });
+    // Another task (a second run of the template) asks for the same name.
+    const { ctx, logger } = context(
+      { name, waitForRunning: false },
+      { taskId: 'another-task' },
+    );
     const failure = action.handler(ctx as any);
 
     await expect(failure).rejects.toThrow(

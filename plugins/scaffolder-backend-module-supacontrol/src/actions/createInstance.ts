@@ -140,7 +140,14 @@ export function createSupaControlInstanceCreateAction(options: {
             toInstanceOutput(
               await client.createInstance(
                 { name, plan, owner },
-                { credentials },
+                {
+                  credentials,
+                  // If the task dies after the backend recorded the instance but before the
+                  // checkpoint did, the re-run's request gets that instance, not "name taken".
+                  idempotencyKey: `scaffolder:${ctx.task.id}:${
+                    ctx.step?.id ?? 'create'
+                  }:${name}`,
+                },
               ),
             ),
           ),

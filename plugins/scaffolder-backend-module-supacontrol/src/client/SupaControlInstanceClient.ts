@@ -67,11 +67,20 @@ export class SupaControlInstanceClient {
   /** `POST /v1/instances`: the new instance, `Pending`. */
   async createInstance(
     request: CreateInstanceRequest,
-    options: { credentials: BackstageCredentials },
+    options: {
+      credentials: BackstageCredentials;
+      /** Makes a repeat of this request answer with the instance it created, not "name taken". */
+      idempotencyKey?: string;
+    },
   ): Promise<Instance> {
     const response = await this.#request('v1/instances', options, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options.idempotencyKey && {
+          'Idempotency-Key': options.idempotencyKey,
+        }),
+      },
       body: JSON.stringify(request),
     });
     if (response.status !== 201) {

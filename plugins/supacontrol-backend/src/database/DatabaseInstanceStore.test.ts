@@ -76,6 +76,7 @@ describe.each(databases.eachSupportedId())(
           },
         ],
         lastError: 'boom',
+        idempotencyKey: 'scaffolder:task-1:create',
       });
       await store.createInstance(input);
       expect(await store.getInstance('bravo')).toEqual(input);

@@ -52,6 +52,7 @@ type InstanceRow = {
   failure_count: number;
   next_attempt_at: unknown;
   expected_workloads: string | null;
+  idempotency_key: string | null;
 };
 
 function fromRow(row: InstanceRow): InstanceRecord {
@@ -79,6 +80,7 @@ function fromRow(row: InstanceRow): InstanceRecord {
     expectedWorkloads: row.expected_workloads
       ? JSON.parse(row.expected_workloads)
       : undefined,
+    idempotencyKey: row.idempotency_key ?? undefined,
   };
 }
 
@@ -110,6 +112,7 @@ function toRow(
   set('failure_count', patch.failureCount);
   if ('nextAttemptAt' in patch)
     row.next_attempt_at = patch.nextAttemptAt ?? null;
+  set('idempotency_key', patch.idempotencyKey);
   if ('expectedWorkloads' in patch) {
     row.expected_workloads = patch.expectedWorkloads
       ? JSON.stringify(patch.expectedWorkloads)

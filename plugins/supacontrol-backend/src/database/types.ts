@@ -33,6 +33,8 @@ export interface InstanceRecord {
   nextAttemptAt?: Date;
   /** Workloads of the installed release, from its manifest; undefined before the first install. */
   expectedWorkloads?: ExpectedWorkload[];
+  /** The Idempotency-Key of the create request, if it had one. */
+  idempotencyKey?: string;
 }
 
 /** A Deployment or StatefulSet the release's manifest declares. */

@@ -6,6 +6,7 @@ import {
   createApiKeyBody,
   createdApiKeySchema,
   createInstanceBody,
+  createInstanceHeaders,
   credentialsSchema,
   errorSchema,
   instanceEventsSchema,
@@ -28,7 +29,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
   return rest;
 }
 
-function parameters(schema: z.ZodObject, where: 'path' | 'query') {
+function parameters(schema: z.ZodObject, where: 'path' | 'query' | 'header') {
   const shape = jsonSchema(schema, 'input') as {
     properties: Record<string, JsonObject>;
     required?: string[];
@@ -135,6 +136,7 @@ export const openApiDocument = {
       post: {
         summary: 'Request a new instance (scope instances:write)',
         security,
+        parameters: parameters(createInstanceHeaders, 'header'),
         requestBody: { required: true, ...json(createInstanceBody, 'input') },
         responses: {
           '201': {

@@ -65,6 +65,22 @@ export const createInstanceBody = z
   )
   .meta({ title: 'CreateInstanceRequest' });
 
+const IDEMPOTENCY_KEY_RULE =
+  'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID or ci:<job id>';
+
+/** Headers of a create request (the rest are HTTP's own). */
+export const createInstanceHeaders = z.object({
+  'Idempotency-Key': z
+    .string({ error: IDEMPOTENCY_KEY_RULE })
+    .regex(/^[\x21-\x7e]{1,255}$/, { error: IDEMPOTENCY_KEY_RULE })
+    .optional()
+    .meta({
+      description:
+        'Makes the request safe to repeat: the same key from the same caller while the instance ' +
+        'lives answers 201 with that instance (and Idempotent-Replayed: true) instead of 409',
+    }),
+});
+
 export const listInstancesQuery = z.strictObject({
   limit: z.coerce
     .number({ error: 'limit must be a whole number from 1 to 100' })

@@ -120,10 +120,16 @@ export class InstanceService {
     }));
   }
 
+  /**
+   * Records a new Pending instance. With an `idempotencyKey`, a repeat of the same request (same
+   * key, same caller) while the instance lives answers with that instance (`replayed`) instead
+   * of "name taken": for clients that lost the first answer.
+   */
   async createInstance(
     input: CreateInstanceRequest,
     caller: Caller,
-  ): Promise<Instance> {
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ instance: Instance; replayed: boolean }> {
     const audit = auditOptionsOf(caller);
     const auditorEvent = await this.#auditor.createEvent({
       eventId: SUPACONTROL_AUDIT_EVENTS.instanceCreate,
@@ -142,6 +148,20 @@ export class InstanceService {
         );
       }
       const owner = this.#resolveOwner(input.owner, caller);
+      if (options.idempotencyKey) {
+        const existing = await this.#store.getInstance(input.name);
+        if (
+          existing &&
+          !existing.deletedAt &&
+          existing.idempotencyKey === options.idempotencyKey &&
+          existing.createdBy === actorOf(caller)
+        ) {
+          await auditorEvent.success({
+            meta: { instanceId: existing.id, replayed: true },
+          });
+          return { instance: this.#toInstance(existing), replayed: true };
+        }
+      }
       if (!this.#driver) {
         throw new ServiceUnavailableError(
           'No Kubernetes cluster is configured, so instances cannot be created: set ' +
@@ -173,6 +193,7 @@ export class InstanceService {
         components: [],
         createdAt: now,
         updatedAt: now,
+        idempotencyKey: options.idempotencyKey,
       };
       await this.#store.createInstance(record);
       await this.#store.addEvent({
@@ -192,7 +213,7 @@ export class InstanceService {
       });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(record.name);
-      return this.#toInstance(record);
+      return { instance: this.#toInstance(record), replayed: false };
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });
       throw error;

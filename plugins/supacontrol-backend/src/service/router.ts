@@ -12,6 +12,7 @@ import {
   apiKeyIdParam,
   createApiKeyBody,
   createInstanceBody,
+  createInstanceHeaders,
   describeIssues,
   instanceNameParam,
   listApiKeysQuery,
@@ -144,7 +145,17 @@ export async function createRouter(
   v1.post('/instances', async (req, res) => {
     requireJsonBody(req);
     const body = parse(createInstanceBody, req.body, 'body');
-    const instance = await instances.createInstance(body, callerOf(res));
+    const headers = parse(
+      createInstanceHeaders,
+      { 'Idempotency-Key': req.get('idempotency-key') },
+      'headers',
+    );
+    const { instance, replayed } = await instances.createInstance(
+      body,
+      callerOf(res),
+      { idempotencyKey: headers['Idempotency-Key'] },
+    );
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res
       .status(201)
       .location(`/api/supacontrol/v1/instances/${instance.name}`)
