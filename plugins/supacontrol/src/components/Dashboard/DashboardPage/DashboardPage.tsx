@@ -17,10 +17,9 @@ import Typography from '@material-ui/core/Typography';
 import AddIcon from '@material-ui/icons/Add';
 import SettingsIcon from '@material-ui/icons/Settings';
 import { useCallback, useMemo, useState } from 'react';
-import { supacontrolApiRef } from '../../../api';
 import { useInstances } from '../../../hooks';
 import { settingsRouteRef } from '../../../routes';
-import { ConfirmDialog } from '../../Shared/ConfirmDialog';
+import { DeleteInstanceDialog } from '../../Instance/DeleteInstanceDialog';
 import { ErrorPanel } from '../../Shared/ErrorPanel';
 import { BackendStatusBanner } from '../BackendStatusBanner';
 import { CreateInstanceDialog } from '../CreateInstanceDialog';
@@ -46,7 +45,6 @@ function matches(instance: Instance, search: string): boolean {
  * Reloads itself while any instance on the page is still changing.
  */
 export const DashboardPage = () => {
-  const api = useApi(supacontrolApiRef);
   const alertApi = useApi(alertApiRef);
   const settingsLink = useRouteRef(settingsRouteRef);
   const [filters, setFilters] = useState<InstanceFilterValues>({
@@ -186,23 +184,11 @@ export const DashboardPage = () => {
           retry();
         }}
       />
-      <ConfirmDialog
-        open={!!deleting}
-        title={`Delete ${deleting?.name}?`}
-        confirmLabel="Delete"
-        confirmationText={deleting?.name}
+      <DeleteInstanceDialog
+        name={deleting?.name}
         onClose={() => setDeleting(undefined)}
-        onConfirm={async () => {
-          if (!deleting) return;
-          await api.deleteInstance(deleting.name);
-          retry();
-        }}
-      >
-        <Typography>
-          The instance, its database and its files are removed for good.
-          Applications using its API keys stop working.
-        </Typography>
-      </ConfirmDialog>
+        onDeleted={retry}
+      />
     </Content>
   );
 };

@@ -1,4 +1,4 @@
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { Link, TableColumn } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   Instance,
@@ -9,6 +9,7 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import { useMemo } from 'react';
 import { instanceRouteRef } from '../../../routes';
 import { InstanceStatusChip } from '../../Shared/InstanceStatusChip';
+import { PlainTable } from '../../Shared/PlainTable';
 import { RowAction } from '../../Shared/RowAction';
 import { Timestamp } from '../../Shared/Timestamp';
 
@@ -93,21 +94,12 @@ export const InstancesTable = (props: {
     ],
     [onDelete],
   );
-  // material-table writes bookkeeping into the row objects; give it copies.
-  const data = useMemo(() => instances.map(i => ({ ...i })), [instances]);
   return (
-    <Table<Instance>
+    <PlainTable
       title={title}
       columns={columns}
-      data={data}
+      rows={instances}
       emptyContent={emptyContent}
-      options={{
-        paging: false,
-        search: false,
-        sorting: false,
-        padding: 'dense',
-        draggable: false,
-      }}
     />
   );
 };

@@ -1,6 +1,7 @@
-import { Table, TableColumn } from '@backstage/core-components';
+import { TableColumn } from '@backstage/core-components';
 import { InstanceEvent } from '@internal/plugin-supacontrol-common';
 import { useMemo } from 'react';
+import { PlainTable } from '../../Shared/PlainTable';
 import { Timestamp } from '../../Shared/Timestamp';
 
 const columns: TableColumn<InstanceEvent>[] = [
@@ -23,26 +24,17 @@ const columns: TableColumn<InstanceEvent>[] = [
 
 /** Everything that happened to the instance, newest first. */
 export const EventHistory = (props: { events: InstanceEvent[] }) => {
-  const data = useMemo(
+  const newestFirst = useMemo(
     () =>
-      [...props.events]
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .map(e => ({ ...e })),
+      [...props.events].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [props.events],
   );
   return (
-    <Table<InstanceEvent>
+    <PlainTable
       title="Event history"
       columns={columns}
-      data={data}
-      options={{
-        search: false,
-        sorting: false,
-        padding: 'dense',
-        paging: data.length > 10,
-        pageSize: 10,
-        draggable: false,
-      }}
+      rows={newestFirst}
+      pageSize={10}
     />
   );
 };

@@ -7,12 +7,11 @@ import {
 } from '@internal/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Typography from '@material-ui/core/Typography';
 import DeleteIcon from '@material-ui/icons/Delete';
 import ReplayIcon from '@material-ui/icons/Replay';
 import { useState } from 'react';
 import { supacontrolApiRef } from '../../../api';
-import { ConfirmDialog } from '../../Shared/ConfirmDialog';
+import { DeleteInstanceDialog } from '../DeleteInstanceDialog';
 import { errorMessage } from '../../Shared/ErrorPanel';
 
 /**
@@ -86,22 +85,11 @@ export const InstanceActions = (props: {
           Delete
         </Button>
       )}
-      <ConfirmDialog
-        open={confirmingDelete}
-        title={`Delete ${instance.name}?`}
-        confirmLabel="Delete"
-        confirmationText={instance.name}
+      <DeleteInstanceDialog
+        name={confirmingDelete ? instance.name : undefined}
         onClose={() => setConfirmingDelete(false)}
-        onConfirm={async () => {
-          await api.deleteInstance(instance.name);
-          onChanged();
-        }}
-      >
-        <Typography>
-          The instance, its database and its files are removed for good.
-          Applications using its API keys stop working.
-        </Typography>
-      </ConfirmDialog>
+        onDeleted={onChanged}
+      />
     </Box>
   );
 };

@@ -1,4 +1,4 @@
-import { Table, TableColumn } from '@backstage/core-components';
+import { TableColumn } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ApiKey,
@@ -9,6 +9,7 @@ import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import BlockIcon from '@material-ui/icons/Block';
 import { useMemo } from 'react';
+import { PlainTable } from '../../Shared/PlainTable';
 import { RowAction } from '../../Shared/RowAction';
 import { Timestamp } from '../../Shared/Timestamp';
 
@@ -111,19 +112,5 @@ export const ApiKeysTable = (props: {
     ],
     [onRevoke],
   );
-  const data = useMemo(() => apiKeys.map(k => ({ ...k })), [apiKeys]);
-  return (
-    <Table<ApiKey>
-      title="API keys"
-      columns={columns}
-      data={data}
-      options={{
-        paging: false,
-        search: false,
-        sorting: false,
-        padding: 'dense',
-        draggable: false,
-      }}
-    />
-  );
+  return <PlainTable title="API keys" columns={columns} rows={apiKeys} />;
 };

@@ -1,0 +1,1 @@
+export { DeleteInstanceDialog } from './DeleteInstanceDialog';
