@@ -213,13 +213,28 @@ describe('a crash (kill -9) at any step', () => {
     'NamespaceRemoved:before',
   ];
 
+  /** An instance name for a test at this failpoint, e.g. crash-ab12-namespaceready-before. */
+  const instanceAt = (prefix: string, point: string) =>
+    `${prefix}-${suffix}-${point
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '-')
+      .replace(/-$/, '')}`.slice(0, 40);
+
+  /** Waits until the backend has killed itself at the failpoint. */
+  const diesAt = (point: string) =>
+    eventually(`the backend to die at ${point}`, async () =>
+      (await Promise.race([
+        backend.exited(),
+        new Promise(r => setTimeout(() => r('alive'), 200)),
+      ])) !== 'alive'
+        ? true
+        : undefined,
+    );
+
   it.each(provisioningPoints)(
     'during provisioning at %s is finished by the next start',
     async point => {
-      const name = `crash-${suffix}-${point
-        .toLowerCase()
-        .replace(/[^a-z]+/g, '-')
-        .replace(/-$/, '')}`.slice(0, 40);
+      const name = instanceAt('crash', point);
       await backend.kill();
       await backend.start({ SUPACONTROL_FAILPOINT: point });
       expect(
@@ -231,14 +246,7 @@ describe('a crash (kill -9) at any step', () => {
         ).status,
       ).toBe(201);
       // The process kills itself at the failpoint.
-      await eventually(`the backend to die at ${point}`, async () =>
-        (await Promise.race([
-          backend.exited(),
-          new Promise(r => setTimeout(() => r('alive'), 200)),
-        ])) !== 'alive'
-          ? true
-          : undefined,
-      );
+      await diesAt(point);
       await backend.start();
       const running = await waitForStatus(name, 'Running');
       expect(running.components.every((c: any) => c.ready)).toBe(true);
@@ -253,10 +261,7 @@ describe('a crash (kill -9) at any step', () => {
   it.each(deletionPoints)(
     'during deletion at %s leaves nothing behind',
     async point => {
-      const name = `del-${suffix}-${point
-        .toLowerCase()
-        .replace(/[^a-z]+/g, '-')
-        .replace(/-$/, '')}`.slice(0, 40);
+      const name = instanceAt('del', point);
       expect(
         (
           await api.post('/v1/instances', {
@@ -269,14 +274,7 @@ describe('a crash (kill -9) at any step', () => {
       await backend.kill();
       await backend.start({ SUPACONTROL_FAILPOINT: point });
       expect((await api.delete(`/v1/instances/${name}`)).status).toBe(202);
-      await eventually(`the backend to die at ${point}`, async () =>
-        (await Promise.race([
-          backend.exited(),
-          new Promise(r => setTimeout(() => r('alive'), 200)),
-        ])) !== 'alive'
-          ? true
-          : undefined,
-      );
+      await diesAt(point);
       await backend.start();
       await waitForStatus(name, 'Deleted');
       expect(await namespaceExists(`supa-${name}`)).toBe(false);
