@@ -9,6 +9,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { SupaControlApi, supacontrolApiRef } from '../../../api';
 import { backendError, fakeApi } from '../../../__testUtils__/fakes';
+import { pasteInto } from '../../../__testUtils__/input';
 import { CreateInstanceDialog } from './CreateInstanceDialog';
 
 function renderDialog(api: SupaControlApi, onCreated = jest.fn()) {
@@ -46,16 +47,14 @@ describe('CreateInstanceDialog', () => {
       'admin',
       'x'.repeat(41),
     ]) {
-      await userEvent.clear(nameField());
-      await userEvent.type(nameField(), bad);
+      await pasteInto(nameField(), bad);
       expect(
         screen.getByText(validateInstanceName(bad)!, { exact: true }),
       ).toBeInTheDocument();
       expect(createButton()).toBeDisabled();
     }
 
-    await userEvent.clear(nameField());
-    await userEvent.type(nameField(), 'orders-preview');
+    await pasteInto(nameField(), 'orders-preview');
     expect(createButton()).toBeEnabled();
   });
 

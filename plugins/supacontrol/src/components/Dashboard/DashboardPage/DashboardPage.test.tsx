@@ -5,6 +5,7 @@ import {
   fakeApi,
   fakeInstance,
 } from '../../../__testUtils__/fakes';
+import { pasteInto } from '../../../__testUtils__/input';
 import { renderPage } from '../../../__testUtils__/renderPage';
 import { AUTO_REFRESH_INTERVAL_MS } from '../../../hooks';
 
@@ -173,10 +174,11 @@ describe('DashboardPage', () => {
       ),
     );
 
-    await userEvent.type(
+    await pasteInto(
       screen.getByRole('textbox', { name: 'Owner' }),
-      'group:default/team-a{Enter}',
+      'group:default/team-a',
     );
+    await userEvent.keyboard('{Enter}');
     await waitFor(() =>
       expect(api.listInstances).toHaveBeenLastCalledWith(
         expect.objectContaining({
