@@ -6,6 +6,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import {
   CHART_DIR,
+  CHART_SECRET,
+  FULL_VALUES,
   Container,
   EnvVar,
   K8sObject,
@@ -24,28 +26,10 @@ import { testHelmPath } from '../src/testBed';
 
 jest.setTimeout(120_000);
 
-const SECRET = 't1-secrets';
+const SECRET = CHART_SECRET;
 const FULLNAME = `${RELEASE}-supabase`;
 const BASE: Values = { secretName: SECRET };
-/** Everything optional switched on. */
-const FULL: Values = {
-  secretName: SECRET,
-  secretRevision: '7',
-  functions: { enabled: true },
-  auth: {
-    smtp: {
-      enabled: true,
-      host: 'smtp.example.com',
-      adminEmail: 'admin@example.com',
-    },
-  },
-  ingress: {
-    enabled: true,
-    className: 'nginx',
-    hosts: { api: 't1-api.example.com', studio: 't1-studio.example.com' },
-    tls: { enabled: true, certManager: { clusterIssuer: 'letsencrypt-prod' } },
-  },
-};
+const FULL: Values = FULL_VALUES;
 
 function withBase(values: Values): Values {
   return { ...BASE, ...values };
@@ -237,9 +221,9 @@ describe('charts/supabase', () => {
     const { objects } = await render(BASE);
     expect(countKinds(objects)).toEqual({
       ServiceAccount: 1,
-      ConfigMap: 2,
-      PersistentVolumeClaim: 2,
-      Service: 8,
+      ConfigMap: 3,
+      PersistentVolumeClaim: 3,
+      Service: 9,
       StatefulSet: 1,
       Deployment: 7,
       NetworkPolicy: 2,
@@ -249,8 +233,10 @@ describe('charts/supabase', () => {
         `ServiceAccount/${FULLNAME}`,
         `ConfigMap/${FULLNAME}-db`,
         `ConfigMap/${FULLNAME}-kong`,
+        `ConfigMap/${FULLNAME}-realtime`,
         `PersistentVolumeClaim/${FULLNAME}-db-data`,
         `PersistentVolumeClaim/${FULLNAME}-storage-data`,
+        `PersistentVolumeClaim/${FULLNAME}-studio-data`,
         `StatefulSet/${FULLNAME}-db`,
         ...[
           'auth',
@@ -271,8 +257,9 @@ describe('charts/supabase', () => {
           'studio',
           'kong',
         ].map(c => `Service/${FULLNAME}-${c}`),
+        `Service/${FULLNAME}-db-headless`,
         `NetworkPolicy/${FULLNAME}-same-namespace`,
-        `NetworkPolicy/${FULLNAME}-ingress-controller`,
+        `NetworkPolicy/${FULLNAME}-egress`,
       ].sort(),
     );
   });
@@ -281,12 +268,12 @@ describe('charts/supabase', () => {
     const { objects } = await render(FULL);
     expect(countKinds(objects)).toEqual({
       ServiceAccount: 1,
-      ConfigMap: 3,
-      PersistentVolumeClaim: 2,
-      Service: 9,
+      ConfigMap: 4,
+      PersistentVolumeClaim: 3,
+      Service: 10,
       StatefulSet: 1,
       Deployment: 8,
-      NetworkPolicy: 2,
+      NetworkPolicy: 3,
       Ingress: 1,
     });
   });
@@ -302,7 +289,7 @@ describe('charts/supabase', () => {
     expect(counts.NetworkPolicy).toBeUndefined();
     expect(counts.PersistentVolumeClaim).toBeUndefined();
     for (const w of workloads(objects).filter(o =>
-      ['db', 'storage'].includes(component(o)),
+      ['db', 'storage', 'studio'].includes(component(o)),
     )) {
       const data = w.spec.template.spec.volumes.find(
         (v: any) => v.name === 'data',
@@ -441,7 +428,7 @@ describe('charts/supabase', () => {
       );
     }
     expect(config['start.sh']).toContain(
-      'exec /docker-entrypoint.sh kong docker-start',
+      'exec /entrypoint.sh kong docker-start',
     );
     const container = containersOf(
       find(objects, 'Deployment', `${FULLNAME}-kong`),
@@ -564,9 +551,18 @@ describe('charts/supabase', () => {
       /at '\/jwt\/expiry': minimum/,
     ],
     [
-      'an ingress controller selector that selects every namespace',
-      { networkPolicy: { ingressController: { namespace: '' } } },
-      /at '\/networkPolicy\/ingressController\/namespace': minLength/,
+      'an egress range that is no IPv4 CIDR',
+      {
+        networkPolicy: {
+          egress: { allow: [{ cidr: '10.0.0.0', ports: [{ port: 587 }] }] },
+        },
+      },
+      /at '\/networkPolicy\/egress\/allow\/0\/cidr'/,
+    ],
+    [
+      'an egress range without ports',
+      { networkPolicy: { egress: { allow: [{ cidr: '10.0.0.0/8' }] } } },
+      /at '\/networkPolicy\/egress\/allow\/0': missing property 'ports'/,
     ],
     [
       'an image without tag',
@@ -681,18 +677,21 @@ describe('charts/supabase', () => {
     for (const s of objects.filter(o => o.kind === 'Service')) {
       expect(
         pods.filter(p => matches(s.spec.selector, p.labels)).map(p => p.name),
-      ).toEqual([s.metadata.name]);
+      ).toEqual([s.metadata.name.replace(/-headless$/, '')]);
     }
+  });
+
+  const INGRESS = { enabled: true, hosts: { api: 't1-api.example.com' } };
+
+  it("refuses an ingress without the ingress controller's namespace, which has no default", async () => {
+    expect(await renderFailure(withBase({ ingress: INGRESS }))).toContain(
+      'networkPolicy.ingressController.namespace or .namespaceSelector is required when ingress.enabled',
+    );
   });
 
   it.each([
     [
-      'the default ingress controller namespace',
-      {},
-      { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-    ],
-    [
-      'another namespace',
+      'a namespace',
       { namespace: 'traefik' },
       { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } },
     ],
@@ -702,12 +701,18 @@ describe('charts/supabase', () => {
       { matchLabels: { role: 'ingress' } },
     ],
   ])(
-    'admits traffic only from the namespace and, to Kong, from %s',
+    'admits traffic only from the namespace and, to Kong, from the ingress controller in %s',
     async (_name, controllerValues, namespaceSelector) => {
       const { objects } = await render(
-        withBase({ networkPolicy: { ingressController: controllerValues } }),
+        withBase({
+          ingress: INGRESS,
+          networkPolicy: { ingressController: controllerValues },
+        }),
       );
-      const policies = objects.filter(o => o.kind === 'NetworkPolicy');
+      const policies = objects.filter(
+        o =>
+          o.kind === 'NetworkPolicy' && o.spec.policyTypes.includes('Ingress'),
+      );
       const pods = workloads(objects).map(podLabels);
       const sameNamespace = find(
         policies,
@@ -736,15 +741,16 @@ describe('charts/supabase', () => {
           ports: [{ protocol: 'TCP', port: 'http' }],
         },
       ]);
-      for (const p of policies) {
-        expect(p.spec.policyTypes).toEqual(['Ingress']);
-      }
+      expect(policies.map(p => p.spec.policyTypes)).toEqual([
+        ['Ingress'],
+        ['Ingress'],
+      ]);
     },
   );
 
   it('keeps every pod within Pod Security baseline, and restricted where the image allows', async () => {
     const { objects } = await render(FULL);
-    const restricted = ['auth', 'rest', 'storage', 'kong'];
+    const restricted = ['auth', 'rest', 'storage', 'kong', 'realtime'];
     const problems: string[] = [];
     for (const w of workloads(objects)) {
       const pod = w.spec.template.spec;
@@ -801,7 +807,8 @@ describe('charts/supabase', () => {
   it('gives every container a readiness and a liveness probe', async () => {
     const { objects } = await render(FULL);
     for (const w of workloads(objects)) {
-      for (const c of containersOf(w)) {
+      // Init containers run to completion and take no probes.
+      for (const c of w.spec.template.spec.containers as Container[]) {
         expect([
           `${w.metadata.name}/${c.name}`,
           !!c.readinessProbe,
@@ -813,10 +820,10 @@ describe('charts/supabase', () => {
 
   it('runs the pinned images with resources on every container', async () => {
     const { objects } = await render(FULL);
-    const images = workloads(objects).flatMap(w =>
-      containersOf(w).map(c => c.image),
+    const images = new Set(
+      workloads(objects).flatMap(w => containersOf(w).map(c => c.image)),
     );
-    expect(images.sort()).toEqual(
+    expect([...images].sort()).toEqual(
       [
         'supabase/postgres:17.6.1.136',
         'supabase/gotrue:v2.189.0',
@@ -847,7 +854,7 @@ describe('charts/supabase', () => {
     );
     const auth = find(objects, 'Deployment', `${FULLNAME}-auth`);
     expect(auth.spec.replicas).toBe(3);
-    expect(containersOf(auth)[0].resources).toEqual({
+    expect(auth.spec.template.spec.containers[0].resources).toEqual({
       requests: { cpu: '200m', memory: '64Mi' },
       limits: { memory: '256Mi' },
     });
@@ -873,6 +880,7 @@ describe('charts/supabase', () => {
       'an ingress without TLS',
       withBase({
         ingress: { enabled: true, hosts: { api: 'api.t1.example' } },
+        networkPolicy: { ingressController: { namespace: 'ingress-nginx' } },
       }),
       'http://api.t1.example',
     ],

@@ -105,6 +105,28 @@ export interface Rendered {
 
 export const RELEASE = 't1';
 export const NAMESPACE = 'supa-t1';
+export const CHART_SECRET = 't1-secrets';
+
+/** Everything optional switched on. */
+export const FULL_VALUES: Values = {
+  secretName: CHART_SECRET,
+  secretRevision: '7',
+  functions: { enabled: true },
+  auth: {
+    smtp: {
+      enabled: true,
+      host: 'smtp.example.com',
+      adminEmail: 'admin@example.com',
+    },
+  },
+  ingress: {
+    enabled: true,
+    className: 'nginx',
+    hosts: { api: 't1-api.example.com', studio: 't1-studio.example.com' },
+    tls: { enabled: true, certManager: { clusterIssuer: 'letsencrypt-prod' } },
+  },
+  networkPolicy: { ingressController: { namespace: 'ingress-nginx' } },
+};
 
 /** `helm template`; throws with helm's message when rendering fails. */
 export async function render(

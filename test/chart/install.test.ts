@@ -11,6 +11,7 @@ import {
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
+  NetworkingV1Api,
   V1Deployment,
   V1StatefulSet,
   V1Toleration,
@@ -33,12 +34,21 @@ const SECRET = 't1-secrets';
 const NAMESPACE = `supa-chart-test-${randomBytes(3).toString('hex')}`;
 /** Where the pods that promise Pod Security restricted are tried (dry run only). */
 const RESTRICTED_NAMESPACE = `${NAMESPACE}-restricted`;
-const RESTRICTED_COMPONENTS = ['auth', 'rest', 'storage', 'kong'];
+const RESTRICTED_COMPONENTS = ['auth', 'rest', 'storage', 'kong', 'realtime'];
 /** Not backed by a provisioner: only the PersistentVolumes made below carry it. */
 const STORAGE_CLASS = 'supacontrol-chart-test';
 const CLAIMS = {
   db: `${FULLNAME}-db-data`,
   storage: `${FULLNAME}-storage-data`,
+  studio: `${FULLNAME}-studio-data`,
+};
+/** Egress beyond the namespace and DNS: an SMTP relay anywhere and HTTPS inside 10/8. */
+const EGRESS = {
+  allow: [
+    { cidr: '0.0.0.0/0', ports: [{ port: 587 }] },
+    { cidr: '10.0.0.0/8', ports: [{ port: 443 }] },
+  ],
+  deny: ['169.254.169.254/32', '10.96.0.1/32'],
 };
 const READY_TIMEOUT_MS = 5 * 60_000;
 /** 7 Deployments and the database StatefulSet (Edge Functions are off by default). */
@@ -109,7 +119,9 @@ describe('charts/supabase on the test cluster', () => {
         storageClass: STORAGE_CLASS,
         db: { size: '1Gi' },
         storage: { size: '1Gi' },
+        studio: { size: '1Gi' },
       },
+      networkPolicy: { egress: EGRESS },
       tolerations,
       ...overrides,
     };
@@ -333,7 +345,7 @@ describe('charts/supabase on the test cluster', () => {
     expect(refused).toEqual([]);
   });
 
-  it('admits every pod under Pod Security baseline, and auth, rest, storage and kong under restricted', async () => {
+  it('admits every pod under Pod Security baseline, and auth, rest, storage, kong and realtime under restricted', async () => {
     const rendered = await helm(
       ['template', RELEASE, CHART_DIR, '-n', NAMESPACE],
       values({ functions: { enabled: true } }),
@@ -387,6 +399,56 @@ describe('charts/supabase on the test cluster', () => {
       });
       expect([claim, status.status?.phase]).toEqual([claim, 'Bound']);
     }
+  });
+
+  it('installs the NetworkPolicies with their egress rules, as the apiserver reads them back', async () => {
+    // kwok runs no CNI, so nothing enforces these rules here: this checks what the apiserver
+    // accepted and stores, which a real cluster's network plugin then enforces.
+    const networking = kc.makeApiClient(NetworkingV1Api);
+    const policies = await networking.listNamespacedNetworkPolicy({
+      namespace: NAMESPACE,
+    });
+    const byName = new Map(
+      policies.items.map(p => [p.metadata!.name!, p.spec!]),
+    );
+    expect([...byName.keys()].sort()).toEqual([
+      `${FULLNAME}-egress`,
+      `${FULLNAME}-same-namespace`,
+    ]);
+    const egress = byName.get(`${FULLNAME}-egress`)!;
+    expect(egress.policyTypes).toEqual(['Egress']);
+    expect(egress.egress).toEqual([
+      { to: [{ podSelector: {} }] },
+      {
+        to: [
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+            },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      {
+        to: [
+          {
+            ipBlock: {
+              cidr: '0.0.0.0/0',
+              except: ['169.254.169.254/32', '10.96.0.1/32'],
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 587 }],
+      },
+      {
+        to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.1/32'] } }],
+        ports: [{ protocol: 'TCP', port: 443 }],
+      },
+    ]);
   });
 
   it('upgrades with changed resources and keeps the secret references and the volume', async () => {

@@ -244,3 +244,83 @@ spec:
       storage: {{ $p.size }}
 {{- end -}}
 {{- end -}}
+
+{{/*
+An init container that waits until the database accepts connections, as upstream's compose file
+makes auth, storage and realtime wait for the db's health check (`pg_isready -U postgres -h
+localhost`, supabase/supabase docker/docker-compose.yml). It runs pg_isready from the database
+image itself (charts/supabase/images.yaml), as nobody, with nothing writable. Call with $.
+*/}}
+{{- define "supabase.waitForDb" -}}
+- name: wait-for-db
+  image: {{ include "supabase.image" .Values.db.image }}
+  imagePullPolicy: {{ .Values.db.image.pullPolicy }}
+  command:
+    - /bin/sh
+    - -c
+    - until pg_isready --host="$DB_HOST" --port=5432 --username=postgres --timeout=5; do echo "waiting for the database at $DB_HOST:5432"; sleep 2; done
+  env:
+    {{- include "supabase.env" (list "DB_HOST" (include "supabase.dbHost" .)) | nindent 4 }}
+  resources:
+    requests: { cpu: 10m, memory: 16Mi }
+    limits: { memory: 64Mi }
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 65534
+    runAsGroup: 65534
+    allowPrivilegeEscalation: false
+    readOnlyRootFilesystem: true
+    capabilities: { drop: [ALL] }
+{{- end -}}
+
+{{/*
+How the IPv4 range `allowed` relates to the IPv4 range `denied`; call with (list "a.b.c.d/n"
+"a.b.c.d/n"). Prints "contains" when `denied` is a strict part of `allowed` (it goes into the
+ipBlock's except list, which Kubernetes accepts only for strict parts), "inside" when `allowed`
+lies within `denied` or equals it (nothing of it may be allowed), and "apart" otherwise.
+*/}}
+{{- define "supabase.cidrRelation" -}}
+{{- $a := include "supabase.cidrParts" (index . 0) | fromJson -}}
+{{- $d := include "supabase.cidrParts" (index . 1) | fromJson -}}
+{{- $wider := ternary $a $d (le (int $a.bits) (int $d.bits)) -}}
+{{- $block := include "supabase.pow2" (sub 32 (int $wider.bits)) | atoi -}}
+{{- if ne (div (int64 $a.ip) $block) (div (int64 $d.ip) $block) -}}
+apart
+{{- else if lt (int $a.bits) (int $d.bits) -}}
+contains
+{{- else -}}
+inside
+{{- end -}}
+{{- end -}}
+
+{{/* {"ip": <the address as an integer>, "bits": <prefix length>} of "a.b.c.d/n", as JSON. */}}
+{{- define "supabase.cidrParts" -}}
+{{- $cidr := splitList "/" . -}}
+{{- $o := splitList "." (index $cidr 0) -}}
+{{- $ip := add (mul (atoi (index $o 0)) 16777216) (mul (atoi (index $o 1)) 65536) (mul (atoi (index $o 2)) 256) (atoi (index $o 3)) -}}
+{{- dict "ip" $ip "bits" (atoi (index $cidr 1)) | toJson -}}
+{{- end -}}
+
+{{/* 2 to the power of the argument (0 to 32). */}}
+{{- define "supabase.pow2" -}}
+{{- $p := 1 -}}
+{{- range until (int .) -}}{{- $p = mul $p 2 -}}{{- end -}}
+{{- $p -}}
+{{- end -}}
+
+{{/*
+GOTRUE_MAILER_AUTOCONFIRM: auth.email.autoconfirm, or, when empty, on exactly when no SMTP server
+is set. Without SMTP GoTrue uses a no-op mailer (supabase/auth internal/mailer/templatemailer
+@ v2.189.0), so a sign-up that waits for its confirmation mail waits forever.
+*/}}
+{{- define "supabase.autoconfirm" -}}
+{{- $auth := .Values.auth -}}
+{{- if kindIs "bool" $auth.email.autoconfirm -}}
+{{- if and (not $auth.email.autoconfirm) (not $auth.smtp.enabled) $auth.email.enabled -}}
+{{- fail "auth.email.autoconfirm is false but auth.smtp is not enabled: without an SMTP server no confirmation e-mail is sent and nobody can sign in with e-mail. Enable auth.smtp or leave autoconfirm empty." -}}
+{{- end -}}
+{{- $auth.email.autoconfirm -}}
+{{- else -}}
+{{- not $auth.smtp.enabled -}}
+{{- end -}}
+{{- end -}}

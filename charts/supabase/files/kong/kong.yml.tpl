@@ -65,6 +65,35 @@ services:
         paths: [/auth/v1/.well-known/jwks.json]
     plugins:
       - name: cors
+  # SAML single sign-on: the identity provider posts to the ACS URL and reads the metadata
+  # without an API key. GoTrue names them <API_EXTERNAL_URL>/sso/saml/... (supabase/auth
+  # internal/api/saml.go @ v2.189.0), and API_EXTERNAL_URL is the API's root here, as in
+  # supabase/supabase docker/volumes/api/kong.yml (@ 089440f).
+  - name: auth-v1-open-sso-acs
+    url: http://{{ $auth }}:9999/sso/saml/acs
+    routes:
+      - name: auth-v1-open-sso-acs
+        strip_path: true
+        paths: [/sso/saml/acs]
+    plugins:
+      - name: cors
+  - name: auth-v1-open-sso-metadata
+    url: http://{{ $auth }}:9999/sso/saml/metadata
+    routes:
+      - name: auth-v1-open-sso-metadata
+        strip_path: true
+        paths: [/sso/saml/metadata]
+    plugins:
+      - name: cors
+  # OAuth 2.0 authorization server metadata (RFC 8414), public by definition.
+  - name: well-known-oauth
+    url: http://{{ $auth }}:9999/.well-known/oauth-authorization-server
+    routes:
+      - name: well-known-oauth
+        strip_path: true
+        paths: [/.well-known/oauth-authorization-server]
+    plugins:
+      - name: cors
 
   - name: auth-v1
     url: http://{{ $auth }}:9999/
@@ -135,6 +164,31 @@ services:
         config:
           hide_groups_header: true
           allow: [admin, anon]
+  # Realtime's tenant management API and its OpenAPI document are for the operator, never for
+  # an API key: upstream blocks both (supabase/supabase docker/volumes/api/kong.yml), and so do
+  # we, before the general /realtime/v1/api route (Kong prefers the longest path).
+  - name: realtime-v1-rest-openapi
+    url: http://{{ $realtime }}:4000/api/openapi
+    routes:
+      - name: realtime-v1-rest-openapi
+        strip_path: true
+        paths: [/realtime/v1/api/openapi]
+    plugins:
+      - name: request-termination
+        config:
+          status_code: 403
+          message: Access is forbidden.
+  - name: realtime-v1-rest-tenants
+    url: http://{{ $realtime }}:4000/api/tenants
+    routes:
+      - name: realtime-v1-rest-tenants
+        strip_path: true
+        paths: [/realtime/v1/api/tenants]
+    plugins:
+      - name: request-termination
+        config:
+          status_code: 403
+          message: Access is forbidden.
   - name: realtime-v1-rest
     url: http://{{ $realtime }}:4000/api
     routes:

@@ -28,4 +28,7 @@ done
 
 umask 077
 printf '%s\n' "$config" >"$target"
-exec /docker-entrypoint.sh kong docker-start
+# kong/kong's own entrypoint (Kong/kong build/dockerfiles/deb.Dockerfile @ 3.9.1:
+# ENTRYPOINT ["/entrypoint.sh"]). /docker-entrypoint.sh exists only in Docker Hub's library image
+# `kong`, not in kong/kong (Kong/kong#11179); charts/supabase/images.yaml keeps the fact.
+exec /entrypoint.sh kong docker-start
