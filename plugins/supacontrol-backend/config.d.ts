@@ -22,8 +22,16 @@ export interface Config {
         quota?: { [resource: string]: string };
         /** Chart values merged over SupaControl's (resources, persistence, replicas, ...). */
         values?: object;
+        /** This plan's SMTP server, instead of `supacontrol.smtp`. */
+        smtp?: SupaControlSmtpConfig;
       };
     };
+    /**
+     * The SMTP server every instance's Auth sends its e-mails through (sign-up confirmations,
+     * magic links, password resets), unless a plan names its own. Without one, e-mail sign-ups are
+     * confirmed automatically, and the instance page says so.
+     */
+    smtp?: SupaControlSmtpConfig;
     /** The Helm chart every instance is installed from. */
     chart?: {
       /** Chart name, recorded on each instance and used with a repository source. Default `supabase`. */
@@ -72,6 +80,44 @@ export interface Config {
       className?: string;
       /** cert-manager ClusterIssuer for the TLS certificates. */
       clusterIssuer?: string;
+      /**
+       * Namespace of the ingress controller; required with `domain`. Each instance's NetworkPolicy
+       * admits its pods to Kong.
+       */
+      controllerNamespace?: string;
+      /** Labels of the ingress controller's pods there, e.g. `app.kubernetes.io/name: ingress-nginx`. */
+      controllerPodLabels?: { [name: string]: string };
+    };
+    /** The NetworkPolicies of every instance. */
+    networkPolicy?: {
+      /**
+       * What instance pods may reach besides their namespace and the cluster DNS. The cloud
+       * metadata address and the apiserver's addresses are always cut out of these ranges.
+       */
+      egress?: {
+        /** IPv4 ranges and ports: the SMTP server, OAuth providers, object storage. */
+        allow?: Array<{
+          cidr: string;
+          ports: Array<{ port: number; protocol?: 'TCP' | 'UDP' }>;
+        }>;
+        /** Further IPv4 ranges never to reach, even inside an allowed one. */
+        deny?: string[];
+      };
     };
   };
+}
+
+/** An SMTP server for the instances' Auth. */
+interface SupaControlSmtpConfig {
+  host: string;
+  /** Default 587. */
+  port?: number;
+  /** The sender address, e.g. `noreply@example.com`. */
+  senderEmail: string;
+  senderName?: string;
+  /**
+   * A Secret in the backend's cluster with the keys `username` and `password`. SupaControl copies
+   * them into each instance's Secret; they never reach its database or its logs.
+   */
+  credentials?: { namespace: string; name: string };
 }

@@ -1,7 +1,9 @@
 import {
+  AppsV1Api,
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
+  NetworkingV1Api,
 } from '@kubernetes/client-node';
 import { jwtVerify } from 'jose';
 import { readFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ let api: ReturnType<typeof apiClient>;
 // Unique per run, so that a rerun on a developer's cluster meets no leftovers.
 const suffix = Date.now().toString(36).slice(-4);
 const LIFE = `life-${suffix}`;
+const SMTP_PASSWORD = `smtp-${suffix}-password`;
 
 async function applyRbac(objects: KubernetesObjectApi) {
   const docs = parseAllDocuments(
@@ -82,11 +85,43 @@ beforeAll(async () => {
       const kc = new KubeConfig();
       kc.loadFromFile(started.kubeconfigPath);
       await applyRbac(KubernetesObjectApi.makeApiClient(kc));
+      // The SMTP credentials, in the Secret deploy/rbac.yaml lets the backend read (applied, so
+      // that a rerun on a developer's cluster finds it updated).
+      await KubernetesObjectApi.makeApiClient(kc).patch(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name: 'smtp-credentials',
+            namespace: 'supacontrol-system',
+          },
+          stringData: { username: 'mailer', password: SMTP_PASSWORD },
+        } as any,
+        undefined,
+        undefined,
+        'lifecycle-test',
+        true,
+        'application/apply-patch+yaml',
+      );
       return {
         kubeconfigPath: await started.issueServiceAccountKubeconfig({
           namespace: 'supacontrol-system',
           name: 'supacontrol',
         }),
+        // An allowed range that holds the apiserver: the backend must cut the apiserver out.
+        supacontrol: {
+          smtp: {
+            host: 'smtp.example.com',
+            senderEmail: 'noreply@example.com',
+            credentials: {
+              namespace: 'supacontrol-system',
+              name: 'smtp-credentials',
+            },
+          },
+          networkPolicy: {
+            egress: { allow: [{ cidr: '0.0.0.0/0', ports: [{ port: 587 }] }] },
+          },
+        },
       };
     },
   });
@@ -131,6 +166,31 @@ it('creates an instance that reaches Running, with valid credentials, and delete
   });
   expect(quota.spec?.hard?.pods).toBe('40');
 
+  // The egress policy allows SMTP anywhere but the metadata address and the apiserver, whose
+  // addresses the backend read with deploy/rbac.yaml's rights (kwok enforces no traffic).
+  const apiServer = await core.readNamespacedService({
+    namespace: 'default',
+    name: 'kubernetes',
+  });
+  const admin = new KubeConfig();
+  admin.loadFromFile(bed.cluster.kubeconfigPath);
+  const egress = await admin
+    .makeApiClient(NetworkingV1Api)
+    .readNamespacedNetworkPolicy({
+      name: `${LIFE}-egress`,
+      namespace: `supa-${LIFE}`,
+    });
+  const smtp = egress.spec!.egress!.find(rule =>
+    rule.ports?.some(p => p.port === 587),
+  );
+  expect(smtp?.to?.[0].ipBlock).toEqual({
+    cidr: '0.0.0.0/0',
+    except: expect.arrayContaining([
+      '169.254.169.254/32',
+      `${apiServer.spec!.clusterIP}/32`,
+    ]),
+  });
+
   const credentials = await api.get(`/v1/instances/${LIFE}/credentials`);
   expect(credentials.status).toBe(200);
   const secret = await core.readNamespacedSecret({
@@ -141,6 +201,22 @@ it('creates an instance that reaches Running, with valid credentials, and delete
     secret.data!['jwt-secret'],
     'base64',
   ).toString();
+  // SMTP: the credentials copied from their Secret, the server set, sign-ups confirmed by mail.
+  expect(Buffer.from(secret.data!['smtp-password'], 'base64').toString()).toBe(
+    SMTP_PASSWORD,
+  );
+  expect(running.mail).toEqual({ smtp: true, autoconfirm: false });
+  const auth = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({
+    name: `${LIFE}-auth`,
+    namespace: `supa-${LIFE}`,
+  });
+  const authEnv = auth.spec!.template.spec!.containers[0].env!;
+  expect(authEnv.find(e => e.name === 'GOTRUE_SMTP_HOST')?.value).toBe(
+    'smtp.example.com',
+  );
+  expect(authEnv.find(e => e.name === 'GOTRUE_MAILER_AUTOCONFIRM')?.value).toBe(
+    'false',
+  );
   for (const [key, role] of [
     ['anonKey', 'anon'],
     ['serviceRoleKey', 'service_role'],
@@ -254,7 +330,21 @@ describe('a crash (kill -9) at any step', () => {
         name: 'supabase-secrets',
         namespace: `supa-${name}`,
       });
-      expect(Object.keys(secret.data ?? {})).toHaveLength(10);
+      // The ten generated keys and the two SMTP credentials of this bed's config.
+      expect(Object.keys(secret.data ?? {}).sort()).toEqual([
+        'anon-key',
+        'dashboard-password',
+        'dashboard-username',
+        'db-password',
+        'jwt-secret',
+        'meta-crypto-key',
+        'realtime-db-enc-key',
+        'realtime-secret-key-base',
+        'service-role-key',
+        'smtp-password',
+        'smtp-username',
+        'vault-enc-key',
+      ]);
     },
   );
 

@@ -257,6 +257,7 @@ describe.each(databases.eachSupportedId())(
           generation: 1,
           observedGeneration: 0,
           chart: { name: 'supabase', version: '0.1.0' },
+          mail: { smtp: false, autoconfirm: true },
         });
       });
 
@@ -433,6 +434,35 @@ describe.each(databases.eachSupportedId())(
         expect(
           (await as(user(BOB)).get('/v1/instances/alpha/events')).status,
         ).toBe(404);
+      });
+    });
+
+    describe('POST /v1/instances/:name/verify', () => {
+      it('needs the credentials permission and scope, and credentials to check with', async () => {
+        expect(
+          (
+            await as({ key: keys.readonly }).post(
+              '/v1/instances/alpha/verify',
+              {},
+            )
+          ).status,
+        ).toBe(403);
+        const hidden = await as(user(BOB)).post(
+          '/v1/instances/alpha/verify',
+          {},
+        );
+        expect(hidden.status).toBe(404);
+        validate('/v1/instances/{name}/verify', 'post', 404, hidden.body);
+        // alpha is Pending on a cluster that never provisions it: no credentials to check with.
+        const res = await as(user(ALICE)).post(
+          '/v1/instances/alpha/verify',
+          {},
+        );
+        expect(res.status).toBe(409);
+        validate('/v1/instances/{name}/verify', 'post', 409, res.body);
+        expect(res.body.error.message).toBe(
+          "Credentials of 'alpha' do not exist yet (status Pending); they are created while provisioning",
+        );
       });
     });
 

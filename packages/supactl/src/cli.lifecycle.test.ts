@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { startSupabaseStandIn } from './__testUtils__/supabaseStandIn';
 import {
   startSupactlHarness,
   SupactlHarness,
@@ -115,6 +116,54 @@ it('creates an instance with --wait, exports its credentials and deletes it with
     role: 'service_role',
     iss: 'supabase',
   });
+
+  // verify with the instance's own keys. kwok runs no container, so the API is reached through
+  // --api-url at a STAND-IN that answers as Supabase does and accepts only this instance's keys.
+  const { dashboard } = JSON.parse(
+    (await supactl(['instances', 'credentials', name, '-o', 'json'])).stdout,
+  );
+  const verifyAgainst = async (broken?: 'storage') => {
+    const standIn = await startSupabaseStandIn({
+      anonKey,
+      serviceRoleKey,
+      dashboard,
+      broken,
+    });
+    try {
+      const result = await supactl([
+        'instances',
+        'verify',
+        name,
+        '--api-url',
+        standIn.url,
+      ]);
+      return { ...result, lines: result.stdout.trim().split('\n') };
+    } finally {
+      await standIn.close();
+    }
+  };
+
+  const passed = await verifyAgainst();
+  expect(passed.stderr).toBe('');
+  expect(passed.code).toBe(0);
+  expect(passed.lines[0]).toMatch(/^SERVICE\s+RESULT\s+LATENCY\s+CHECK$/);
+  expect(passed.lines.slice(1).map(l => l.split(/\s+/).slice(0, 2))).toEqual([
+    ['auth', 'PASS'],
+    ['auth-signup', 'PASS'],
+    ['rest', 'PASS'],
+    ['storage', 'PASS'],
+    ['realtime', 'PASS'],
+    ['studio', 'PASS'],
+  ]);
+
+  const failed = await verifyAgainst('storage');
+  expect(failed.code).toBe(6);
+  expect(failed.stderr).toContain(
+    `instance '${name}' failed verification: storage`,
+  );
+  expect(failed.lines.find(l => l.startsWith('storage'))).toMatch(
+    /^storage\s+FAIL\s+\d+ ms\s+.*create a bucket: answered 500/,
+  );
 
   const deleted = await supactl([
     'instances',

@@ -41,6 +41,7 @@ const COMMANDS = [
   ['instances', 'credentials'],
   ['instances', 'events'],
   ['instances', 'wait'],
+  ['instances', 'verify'],
   ['plans'],
   ['plans', 'list'],
 ];
@@ -98,6 +99,14 @@ describe('supactl', () => {
     ],
     [['instances', 'frobnicate'], "unknown command 'frobnicate'"],
     [['instances', 'list', '--colour'], "unknown option '--colour'"],
+    [
+      ['instances', 'verify', 'pr-1', '--api-url', 'ftp://x'],
+      "'ftp://x' is not an http(s) URL",
+    ],
+    [
+      ['instances', 'verify', 'pr-1', '--via-portal', '--api-url', 'http://x'],
+      "option '--via-portal' cannot be used with option '--api-url <url>'",
+    ],
   ])('refuses %p with a usage error in one line', async (args, message) => {
     const result = await run(...args);
 

@@ -9,6 +9,7 @@ export const ExitCode = {
   notFound: 3,
   conflict: 4,
   timeout: 5,
+  verifyFailed: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

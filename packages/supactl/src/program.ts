@@ -20,6 +20,7 @@ Exit codes:
   3  not found
   4  conflict (the name is taken, or the instance is not in a state that allows it)
   5  timeout
+  6  verification failed: a service of the instance failed 'instances verify'
 
 Examples:
   supactl login https://portal.example.com

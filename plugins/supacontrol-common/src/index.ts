@@ -11,3 +11,4 @@ export * from './apiKeys';
 export * from './permissions';
 export * from './audit';
 export * from './catalog';
+export * from './verify';

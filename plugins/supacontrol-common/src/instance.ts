@@ -74,6 +74,11 @@ export interface Instance {
   components: InstanceComponent[];
   endpoints: { api?: string; studio?: string };
   chart: { name: string; version: string };
+  /**
+   * E-mail of the instance's Auth: `smtp` when its plan has an SMTP server; `autoconfirm` when
+   * e-mail sign-ups are confirmed without a mail (always so without SMTP).
+   */
+  mail: { smtp: boolean; autoconfirm: boolean };
   lastError?: string;
   createdAt: string;
   updatedAt: string;

@@ -38,6 +38,27 @@ export function portalUrlArgument(value: string): string {
   return orThrow(parsePortalUrl(value));
 }
 
+/** An http(s) URL of an instance's service, e.g. from a port-forward; no trailing slash. */
+export function serviceUrlArgument(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError(
+      `'${value}' is not an http(s) URL, e.g. http://127.0.0.1:8000`,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InvalidArgumentError(
+      `'${value}' must have no credentials, query or fragment`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /** A status, case-insensitively (`running` → `Running`). */
 export function statusArgument(value: string): InstanceStatus {
   const status = INSTANCE_STATUSES.find(

@@ -3,6 +3,7 @@ import {
   Instance,
   InstanceEvent,
   InstanceCredentials,
+  VerifyResult,
   InstancePlan,
   InstanceStatus,
   ListInstancesResponse,
@@ -99,6 +100,14 @@ export class SupaControlClient {
     options?: RequestOptions,
   ): Promise<InstanceCredentials> {
     return this.#request('GET', `${instancePath(name)}/credentials`, options);
+  }
+
+  /** The portal runs the checks of `instances verify` from inside the cluster. */
+  async verifyInstance(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<VerifyResult> {
+    return this.#request('POST', `${instancePath(name)}/verify`, options);
   }
 
   async listEvents(

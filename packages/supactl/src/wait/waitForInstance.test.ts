@@ -24,6 +24,7 @@ function instance(overrides: Partial<Instance>): Instance {
     components: [],
     endpoints: {},
     chart: { name: 'supabase', version: '0.1.0' },
+    mail: { smtp: false, autoconfirm: true },
     createdAt: '2026-12-01T00:00:00.000Z',
     updatedAt: '2026-12-01T00:00:00.000Z',
     ...overrides,

@@ -11,6 +11,19 @@ export interface PlanConfig extends InstancePlan {
   quota: Record<string, string>;
   /** Chart values merged over the defaults SupaControl computes. */
   values: Record<string, unknown>;
+  /** The SMTP server Auth sends mail through: the plan's own, else `supacontrol.smtp`. */
+  smtp?: SmtpConfig;
+}
+
+/** `supacontrol.smtp` or `supacontrol.plans.<name>.smtp`. */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** The sender address (GoTrue's admin e-mail). */
+  senderEmail: string;
+  senderName?: string;
+  /** A Secret with the keys `username` and `password`, copied into each instance's Secret. */
+  credentials?: { namespace: string; name: string };
 }
 
 /** The `supacontrol` configuration, read and validated once at start-up. */
@@ -32,12 +45,35 @@ export interface SupaControlConfig {
     leaseMs: number;
   };
   /** Public URLs: `https://<name>.<domain>` and `https://studio-<name>.<domain>`. */
-  ingress?: { domain: string; className?: string; clusterIssuer?: string };
+  ingress?: {
+    domain: string;
+    className?: string;
+    clusterIssuer?: string;
+    /** Where the ingress controller runs: its pods may reach each instance's Kong. */
+    controllerNamespace: string;
+    /** Labels of the ingress controller's pods in that namespace; none means all of them. */
+    controllerPodLabels: Record<string, string>;
+  };
+  /** Egress of the instances' pods beyond their namespace and the cluster DNS. */
+  egress: EgressConfig;
+}
+
+/** `supacontrol.networkPolicy.egress`: the chart's `networkPolicy.egress.allow` and `.deny`. */
+export interface EgressConfig {
+  allow: { cidr: string; ports: { port: number; protocol: 'TCP' | 'UDP' }[] }[];
+  /** Cut out of every allowed range, besides the metadata address and the apiserver. */
+  deny: string[];
 }
 
 const PLAN_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const DOMAIN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NAME = /^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+const IPV4_CIDR =
+  /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+/** Always denied, whatever the config: the cloud metadata address (AWS, GCP, Azure, ...). */
+export const METADATA_CIDR = '169.254.169.254/32';
 
 const DEFAULT_QUOTA = {
   'requests.cpu': '4',
@@ -81,9 +117,61 @@ export function isChartVersion(value: string): boolean {
   return CHART_VERSION.test(value);
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+function readSmtp(
+  smtp: Config | undefined,
+  key: string,
+): SmtpConfig | undefined {
+  if (!smtp) return undefined;
+  const host = smtp.getOptionalString('host');
+  if (!host || !/^[A-Za-z0-9.-]+$/.test(host)) {
+    fail(
+      `${key}.host`,
+      `must be the SMTP server's host name; got '${host ?? ''}'`,
+    );
+  }
+  const port = smtp.getOptionalNumber('port') ?? 587;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail(`${key}.port`, `must be a port from 1 to 65535; got ${port}`);
+  }
+  const senderEmail = smtp.getOptionalString('senderEmail');
+  if (!senderEmail || !EMAIL.test(senderEmail)) {
+    fail(
+      `${key}.senderEmail`,
+      `must be the sender's e-mail address, e.g. noreply@example.com; got '${
+        senderEmail ?? ''
+      }'`,
+    );
+  }
+  const credentials = smtp.getOptionalConfig('credentials');
+  let secret: SmtpConfig['credentials'];
+  if (credentials) {
+    const namespace = credentials.getOptionalString('namespace');
+    const name = credentials.getOptionalString('name');
+    if (!namespace || !NAMESPACE.test(namespace) || !name || !NAME.test(name)) {
+      fail(
+        `${key}.credentials`,
+        'must name a Secret, {namespace, name}, holding the keys username and password',
+      );
+    }
+    secret = { namespace, name };
+  }
+  return {
+    host,
+    port,
+    senderEmail,
+    senderName: smtp.getOptionalString('senderName'),
+    credentials: secret,
+  };
+}
+
 function readPlans(root: Config | undefined): PlanConfig[] {
   const plansConfig = root?.getOptionalConfig('plans');
-  if (!plansConfig) return BUILT_IN_PLANS;
+  if (!plansConfig) {
+    const smtp = readSmtp(root?.getOptionalConfig('smtp'), 'smtp');
+    return BUILT_IN_PLANS.map(plan => ({ ...plan, smtp }));
+  }
   const plans = plansConfig.keys().map(name => {
     if (!PLAN_NAME.test(name)) {
       fail(
@@ -101,6 +189,9 @@ function readPlans(root: Config | undefined): PlanConfig[] {
         ? Object.fromEntries(quota.keys().map(k => [k, quota.getString(k)]))
         : DEFAULT_QUOTA,
       values: (plan.getOptional('values') as Record<string, unknown>) ?? {},
+      smtp:
+        readSmtp(plan.getOptionalConfig('smtp'), `plans.${name}.smtp`) ??
+        readSmtp(root?.getOptionalConfig('smtp'), 'smtp'),
     };
   });
   if (plans.length === 0) {
@@ -154,6 +245,84 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
       path: isAbsolute(source) ? source : resolve(source),
     },
   };
+}
+
+function readCidr(key: string, value: unknown): string {
+  if (typeof value !== 'string' || !IPV4_CIDR.test(value)) {
+    fail(key, `must be an IPv4 range such as 10.0.0.0/8; got '${value}'`);
+  }
+  return value;
+}
+
+function readEgress(root: Config | undefined): EgressConfig {
+  const egress = root?.getOptionalConfig('networkPolicy.egress');
+  const allow = (egress?.getOptionalConfigArray('allow') ?? []).map(
+    (entry, i) => {
+      const key = `networkPolicy.egress.allow[${i}]`;
+      const ports = entry.getOptionalConfigArray('ports') ?? [];
+      if (ports.length === 0) {
+        fail(
+          `${key}.ports`,
+          'list the ports to allow, e.g. [{port: 587}]; a range without ports is refused',
+        );
+      }
+      return {
+        cidr: readCidr(`${key}.cidr`, entry.getOptionalString('cidr')),
+        ports: ports.map((p, j) => {
+          const port = p.getOptionalNumber('port');
+          if (!Number.isInteger(port) || port! < 1 || port! > 65535) {
+            fail(
+              `${key}.ports[${j}].port`,
+              `must be a port from 1 to 65535; got ${port}`,
+            );
+          }
+          const protocol = p.getOptionalString('protocol') ?? 'TCP';
+          if (protocol !== 'TCP' && protocol !== 'UDP') {
+            fail(
+              `${key}.ports[${j}].protocol`,
+              `must be TCP or UDP; got '${protocol}'`,
+            );
+          }
+          return { port: port!, protocol: protocol as 'TCP' | 'UDP' };
+        }),
+      };
+    },
+  );
+  const deny = (egress?.getOptionalStringArray('deny') ?? []).map((cidr, i) =>
+    readCidr(`networkPolicy.egress.deny[${i}]`, cidr),
+  );
+  return { allow, deny };
+}
+
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function readLabels(
+  root: Config | undefined,
+  key: string,
+): Record<string, string> {
+  // Read whole: label names hold dots and slashes, which config paths would split.
+  const labels = root?.getOptional(key);
+  if (labels === undefined) return {};
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    fail(key, 'must be a map of label names to values');
+  }
+  return Object.fromEntries(
+    Object.entries(labels).map(([name, value]) => {
+      if (
+        typeof value !== 'string' ||
+        !LABEL_KEY.test(name) ||
+        !LABEL_VALUE.test(value)
+      ) {
+        fail(
+          `${key}.${name}`,
+          `must be a Kubernetes label (name and value); got '${name}: ${value}'`,
+        );
+      }
+      return [name, value];
+    }),
+  );
 }
 
 function readKubernetes(
@@ -211,6 +380,24 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
       `must be a DNS domain such as supabase.example.com; got '${domain}'`,
     );
   }
+  const controllerNamespace = root?.getOptionalString(
+    'ingress.controllerNamespace',
+  );
+  if (domain !== undefined && !controllerNamespace) {
+    fail(
+      'ingress.controllerNamespace',
+      "is required with ingress.domain: the namespace of the ingress controller (e.g. 'ingress-nginx'), whose pods the instances' NetworkPolicy admits to Kong",
+    );
+  }
+  if (
+    controllerNamespace !== undefined &&
+    !NAMESPACE.test(controllerNamespace)
+  ) {
+    fail(
+      'ingress.controllerNamespace',
+      `must be a namespace name; got '${controllerNamespace}'`,
+    );
+  }
 
   return {
     plans: plans.map(p => ({ ...p, default: p.name === defaultPlan })),
@@ -237,7 +424,10 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
           domain,
           className: root?.getOptionalString('ingress.className'),
           clusterIssuer: root?.getOptionalString('ingress.clusterIssuer'),
+          controllerNamespace: controllerNamespace!,
+          controllerPodLabels: readLabels(root, 'ingress.controllerPodLabels'),
         }
       : undefined,
+    egress: readEgress(root),
   };
 }

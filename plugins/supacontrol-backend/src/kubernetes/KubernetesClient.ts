@@ -3,6 +3,7 @@ import {
   AppsV1Api,
   AuthenticationV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
@@ -61,6 +62,7 @@ export function describeKubernetesError(error: unknown): string {
  */
 export class KubernetesClient {
   readonly #core: CoreV1Api;
+  readonly #discovery: DiscoveryV1Api;
   readonly #apps: AppsV1Api;
   readonly #objects: KubernetesObjectApi;
   readonly #authn: AuthenticationV1Api;
@@ -99,6 +101,7 @@ export class KubernetesClient {
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
     this.#authn = kc.makeApiClient(AuthenticationV1Api);
+    this.#discovery = kc.makeApiClient(DiscoveryV1Api);
     this.kubeconfigPath = kubeconfigPath;
     this.context = context;
   }
@@ -133,6 +136,42 @@ export class KubernetesClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The apiserver's IPv4 addresses as instance pods would reach it: the ClusterIP of the Service
+   * `default/kubernetes` and the endpoints behind it (the EndpointSlice of the same name, which
+   * the apiserver keeps itself). Each as a /32, for the chart's egress `deny` list.
+   */
+  async apiServerCidrs(): Promise<string[]> {
+    const service = await this.#call(() =>
+      this.#core.readNamespacedService({
+        namespace: 'default',
+        name: 'kubernetes',
+      }),
+    );
+    // An apiserver that advertises no routable address (one on loopback, as on our test bed)
+    // publishes no EndpointSlice: then the ClusterIP is the only way pods reach it.
+    const slice = await this.#call(() =>
+      this.#discovery.readNamespacedEndpointSlice({
+        namespace: 'default',
+        name: 'kubernetes',
+      }),
+    ).catch(error => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+    const addresses = [
+      ...(service.spec?.clusterIPs ?? [service.spec?.clusterIP ?? '']),
+      ...(slice?.endpoints ?? []).flatMap(e => e.addresses),
+    ];
+    return [
+      ...new Set(
+        addresses
+          .filter(a => /^\d+\.\d+\.\d+\.\d+$/.test(a))
+          .map(a => `${a}/32`),
+      ),
+    ];
   }
 
   /** Cheap reachability check for the health endpoint. */

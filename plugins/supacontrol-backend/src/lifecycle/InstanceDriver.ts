@@ -1,6 +1,11 @@
 import { InstanceComponent } from '@internal/plugin-supacontrol-common';
 import { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
-import { PlanConfig, SupaControlConfig } from '../config/SupaControlConfig';
+import {
+  METADATA_CIDR,
+  PlanConfig,
+  SmtpConfig,
+  SupaControlConfig,
+} from '../config/SupaControlConfig';
 import { ExpectedWorkload, InstanceRecord } from '../database/types';
 import { parseAllDocuments } from 'yaml';
 import { HelmClient, HelmRelease } from '../helm/HelmClient';
@@ -15,6 +20,7 @@ import {
   encodeSecretData,
   INSTANCE_SECRET_NAME,
   SECRET_KEYS,
+  SMTP_SECRET_KEYS,
 } from './instanceSecret';
 
 /** The namespace exists but SupaControl did not create it for this instance. */
@@ -212,15 +218,34 @@ export class InstanceDriver {
     } as any);
   }
 
-  /** The instance Secret: generated once; missing keys are added, present ones never change. */
-  async ensureSecret(record: InstanceRecord): Promise<void> {
+  /**
+   * The instance Secret: generated once; missing keys are added, present ones never change. The
+   * SMTP credentials of the plan are copied in (and follow their source Secret when it changes).
+   */
+  async ensureSecret(record: InstanceRecord, plan?: PlanConfig): Promise<void> {
     const existing = await this.#kube.getSecret(
       record.namespace,
       INSTANCE_SECRET_NAME,
     );
     const current = decodeSecretData(existing?.data);
-    if (existing && SECRET_KEYS.every(k => current[k])) return;
-    const data = encodeSecretData(await completeSecretData(current));
+    const smtp = await this.#smtpSecretData(plan?.smtp);
+    const smtpCurrent = Object.fromEntries(
+      SMTP_SECRET_KEYS.filter(k => existing?.data?.[k] !== undefined).map(k => [
+        k,
+        Buffer.from(existing!.data![k], 'base64').toString('utf8'),
+      ]),
+    );
+    if (
+      existing &&
+      SECRET_KEYS.every(k => current[k]) &&
+      JSON.stringify(smtpCurrent) === JSON.stringify(smtp)
+    ) {
+      return;
+    }
+    const data = encodeSecretData({
+      ...(await completeSecretData(current)),
+      ...smtp,
+    });
     const metadata = {
       name: INSTANCE_SECRET_NAME,
       namespace: record.namespace,
@@ -268,7 +293,7 @@ export class InstanceDriver {
       release: record.name,
       namespace: record.namespace,
       chart: this.#chartFor(record),
-      values: this.values(record, plan),
+      values: this.values(record, plan, await this.#deniedEgress()),
     });
     return this.expectedWorkloads(record);
   }
@@ -287,8 +312,61 @@ export class InstanceDriver {
       }));
   }
 
+  /**
+   * Ranges instance pods must never reach, for the chart's egress `deny`: the metadata address,
+   * the configured ones, and, once any range is allowed at all, the apiserver's addresses (read
+   * from the cluster, so that no allowed range can include them).
+   */
+  async #deniedEgress(): Promise<string[]> {
+    const { allow, deny } = this.#config.egress;
+    if (allow.length === 0) return [METADATA_CIDR, ...deny];
+    let apiServer: string[];
+    try {
+      apiServer = await this.#kube.apiServerCidrs();
+    } catch (error) {
+      throw new Error(
+        `could not read the apiserver's addresses (Service and EndpointSlice default/kubernetes), which supacontrol.networkPolicy.egress.allow needs to keep the apiserver out of reach; grant the Role supacontrol-apiserver-addresses of deploy/rbac.yaml: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    return [...new Set([METADATA_CIDR, ...deny, ...apiServer])];
+  }
+
+  /**
+   * `smtp-username` and `smtp-password` for the instance Secret, from the Secret the SMTP config
+   * names (empty for a server without authentication; nothing without SMTP).
+   */
+  async #smtpSecretData(
+    smtp: SmtpConfig | undefined,
+  ): Promise<Record<string, string>> {
+    if (!smtp) return {};
+    if (!smtp.credentials) return { 'smtp-username': '', 'smtp-password': '' };
+    const { namespace, name } = smtp.credentials;
+    const source = await this.#kube.getSecret(namespace, name);
+    const read = (key: string) => {
+      const value = source?.data?.[key];
+      if (value === undefined) {
+        throw new Error(
+          source
+            ? `the SMTP credentials Secret ${namespace}/${name} has no key '${key}'; it needs 'username' and 'password'`
+            : `the SMTP credentials Secret ${namespace}/${name} does not exist (supacontrol.smtp.credentials)`,
+        );
+      }
+      return Buffer.from(value, 'base64').toString('utf8');
+    };
+    return {
+      'smtp-username': read('username'),
+      'smtp-password': read('password'),
+    };
+  }
+
   /** Chart values: ours first, then the plan's overrides. */
-  values(record: InstanceRecord, plan: PlanConfig): Record<string, unknown> {
+  values(
+    record: InstanceRecord,
+    plan: PlanConfig,
+    deniedEgress: string[] = [METADATA_CIDR, ...this.#config.egress.deny],
+  ): Record<string, unknown> {
     const ingress = this.#config.ingress;
     const base: Record<string, unknown> = {
       fullnameOverride: record.name,
@@ -296,6 +374,29 @@ export class InstanceDriver {
       commonLabels: {
         [LABELS.instance]: record.name,
         [LABELS.instanceId]: record.id,
+      },
+      ...(plan.smtp && {
+        auth: {
+          smtp: {
+            enabled: true,
+            host: plan.smtp.host,
+            port: plan.smtp.port,
+            adminEmail: plan.smtp.senderEmail,
+            senderName: plan.smtp.senderName ?? '',
+          },
+        },
+      }),
+      networkPolicy: {
+        ...(ingress && {
+          ingressController: {
+            namespace: ingress.controllerNamespace,
+            podSelector:
+              Object.keys(ingress.controllerPodLabels).length > 0
+                ? { matchLabels: ingress.controllerPodLabels }
+                : {},
+          },
+        }),
+        egress: { allow: this.#config.egress.allow, deny: deniedEgress },
       },
       ...(ingress && {
         ingress: {
@@ -314,7 +415,17 @@ export class InstanceDriver {
         },
       }),
     };
-    return deepMerge(base, plan.values);
+    const values = deepMerge(base, plan.values) as any;
+    // A plan may widen what is allowed, never what is denied.
+    if (values.networkPolicy?.egress) {
+      values.networkPolicy.egress.deny = [
+        ...new Set([
+          ...deniedEgress,
+          ...(values.networkPolicy.egress.deny ?? []),
+        ]),
+      ];
+    }
+    return values;
   }
 
   /** Readiness of each Deployment and StatefulSet of the instance, from one shared listing. */

@@ -509,7 +509,7 @@ export class InstanceReconciler {
         'SecretReady',
         'Ensuring',
         'Instance Secret with generated keys',
-        () => this.#driver.ensureSecret(record),
+        () => this.#driver.ensureSecret(record, plan),
       );
       const release = await this.#driver.releaseStatus(record);
       let expected: ExpectedWorkload[] | undefined;

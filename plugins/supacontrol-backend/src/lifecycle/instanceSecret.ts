@@ -17,6 +17,9 @@ export const SECRET_KEYS = [
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
+/** Keys of the instance Secret copied from the SMTP credentials Secret, when SMTP is configured. */
+export const SMTP_SECRET_KEYS = ['smtp-username', 'smtp-password'] as const;
+
 /** Name of the Secret in each instance namespace. */
 export const INSTANCE_SECRET_NAME = 'supabase-secrets';
 

@@ -8,6 +8,7 @@ import {
   createInstanceBody,
   createInstanceHeaders,
   credentialsSchema,
+  verifySchema,
   errorSchema,
   instanceEventsSchema,
   instanceListSchema,
@@ -196,6 +197,22 @@ export const openApiDocument = {
           '200': {
             description: 'Read from the instance Secret',
             ...json(credentialsSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 503),
+        },
+      },
+    },
+    '/v1/instances/{name}/verify': {
+      post: {
+        summary:
+          'Checks the instance with its own credentials: Auth health, sign-up and sign-in, a REST round trip, a Storage round trip, a Realtime channel, Studio behind its login (scope instances:credentials)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '200': {
+            description:
+              'One entry per service with its latency; `ok` is false when any failed, and the failed entry says why',
+            ...json(verifySchema),
           },
           ...errors(400, 401, 403, 404, 409, 503),
         },

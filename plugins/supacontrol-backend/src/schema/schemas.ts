@@ -178,6 +178,7 @@ export const instanceSchema = z
       studio: z.string().optional(),
     }),
     chart: z.strictObject({ name: z.string(), version: z.string() }),
+    mail: z.strictObject({ smtp: z.boolean(), autoconfirm: z.boolean() }),
     lastError: z.string().optional(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -220,6 +221,21 @@ export const credentialsSchema = z
     dashboard: z.strictObject({ username: z.string(), password: z.string() }),
   })
   .meta({ title: 'InstanceCredentials' });
+
+export const verifySchema = z
+  .strictObject({
+    ok: z.boolean(),
+    checks: z.array(
+      z.strictObject({
+        service: z.string(),
+        description: z.string(),
+        ok: z.boolean(),
+        latencyMs: z.number().int(),
+        error: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ title: 'VerifyResult' });
 
 export const plansSchema = z
   .strictObject({

@@ -21,6 +21,8 @@ import {
   supacontrolInstanceDeletePermission,
   supacontrolInstanceReadPermission,
   supacontrolInstanceUpdatePermission,
+  verifyInstance,
+  VerifyResult,
 } from '@internal/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { InstanceStore } from '../database/InstanceStore';
@@ -30,11 +32,29 @@ import { actorOf, auditOptionsOf, Caller } from './callers';
 import { InstanceAuthorizer } from './InstanceAuthorizer';
 import { InstanceDriver, instanceEndpoints } from '../lifecycle/InstanceDriver';
 
+/**
+ * How the instance's Auth confirms e-mail sign-ups, from its plan: through the plan's SMTP server,
+ * or automatically when there is none (the chart's default, since no mail could be sent).
+ */
+export function mailOf(
+  record: InstanceRecord,
+  config: Pick<SupaControlConfig, 'plans'>,
+): Instance['mail'] {
+  const plan = config.plans.find(p => p.name === record.plan);
+  const smtp = !!plan?.smtp;
+  const configured = (plan?.values as any)?.auth?.email?.autoconfirm;
+  return {
+    smtp,
+    autoconfirm: typeof configured === 'boolean' ? configured : !smtp,
+  };
+}
+
 /** The API's view of a record. */
 export function toInstance(
   record: InstanceRecord,
-  ingress?: SupaControlConfig['ingress'],
+  config: Pick<SupaControlConfig, 'ingress' | 'plans'>,
 ): Instance {
+  const ingress = config.ingress;
   return {
     name: record.name,
     namespace: record.namespace,
@@ -49,6 +69,7 @@ export function toInstance(
     components: record.components,
     endpoints: record.deletedAt ? {} : instanceEndpoints(record, ingress),
     chart: { name: record.chartName, version: record.chartVersion },
+    mail: mailOf(record, config),
     lastError: record.lastError,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
@@ -109,7 +130,7 @@ export class InstanceService {
   }
 
   #toInstance(record: InstanceRecord): Instance {
-    return toInstance(record, this.#config.ingress);
+    return toInstance(record, this.#config);
   }
 
   listPlans(): InstancePlan[] {
@@ -443,6 +464,14 @@ export class InstanceService {
       await auditorEvent.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  /**
+   * Runs {@link verifyInstance} from this backend against the instance, with its credentials
+   * (read, permission-checked and audited as by `getCredentials`).
+   */
+  async verify(name: string, caller: Caller): Promise<VerifyResult> {
+    return verifyInstance(await this.getCredentials(name, caller));
   }
 
   async #find(name: string): Promise<InstanceRecord> {

@@ -184,6 +184,12 @@ export async function createRouter(
     res.json(await instances.getCredentials(name, callerOf(res)));
   });
 
+  v1.post('/instances/:name/verify', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await instances.verify(name, callerOf(res)));
+  });
+
   v1.get('/instances/:name/events', async (req, res) => {
     const { name } = parse(instanceNameParam, req.params, 'path');
     res.json(await instances.listEvents(name, callerOf(res)));

@@ -25,6 +25,7 @@ export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
     components: [],
     endpoints: {},
     chart: { name: 'supabase', version: '0.1.0' },
+    mail: { smtp: false, autoconfirm: true },
     createdAt: '2025-01-01T10:00:00.000Z',
     updatedAt: '2025-01-01T10:05:00.000Z',
     ...overrides,

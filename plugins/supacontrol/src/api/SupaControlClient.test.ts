@@ -26,6 +26,7 @@ const instance = {
   components: [],
   endpoints: {},
   chart: { name: 'supabase', version: '0.1.0' },
+  mail: { smtp: false, autoconfirm: true },
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
 };

@@ -7,6 +7,7 @@ import { registerEventsCommand } from './events';
 import { registerGetCommand } from './get';
 import { registerListCommand } from './list';
 import { registerRetryCommand } from './retry';
+import { registerVerifyCommand } from './verify';
 import { registerWaitCommand } from './wait';
 
 export function registerInstancesCommand(
@@ -25,4 +26,5 @@ export function registerInstancesCommand(
   registerCredentialsCommand(instances, context);
   registerEventsCommand(instances, context);
   registerWaitCommand(instances, context);
+  registerVerifyCommand(instances, context);
 }

@@ -123,6 +123,23 @@ describe('InstancePage', () => {
     expect(screen.getByText('Pending → Provisioning')).toBeInTheDocument();
   });
 
+  it.each([
+    [
+      { smtp: false, autoconfirm: true },
+      'confirmed automatically: no SMTP server is configured for this plan, so no e-mail is sent',
+    ],
+    [
+      { smtp: true, autoconfirm: false },
+      'confirmed by e-mail (SMTP configured)',
+    ],
+  ])('says how e-mail sign-ups are confirmed (%j)', async (mail, text) => {
+    const api = fakeApi({
+      getInstance: jest.fn(async () => ({ ...running, mail })),
+    });
+    await renderPage('/supacontrol/instances/orders', { api });
+    expect(await screen.findByText(text)).toBeInTheDocument();
+  });
+
   it('keeps the service_role key, database and Studio passwords hidden until revealed', async () => {
     const api = fakeApi({ getInstance: jest.fn(async () => running) });
     await renderPage('/supacontrol/instances/orders', { api });

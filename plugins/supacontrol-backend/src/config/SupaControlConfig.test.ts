@@ -1,0 +1,181 @@
+import { ConfigReader } from '@backstage/config';
+import { readSupaControlConfig } from './SupaControlConfig';
+
+const read = (supacontrol: object) =>
+  readSupaControlConfig(new ConfigReader({ supacontrol }));
+
+describe('readSupaControlConfig', () => {
+  it('reads the ingress controller namespace and the egress ranges', () => {
+    const config = read({
+      ingress: {
+        domain: 'supa.example.com',
+        controllerNamespace: 'traefik',
+        controllerPodLabels: { 'app.kubernetes.io/name': 'traefik' },
+      },
+      networkPolicy: {
+        egress: {
+          allow: [
+            { cidr: '0.0.0.0/0', ports: [{ port: 587 }] },
+            { cidr: '10.1.0.0/16', ports: [{ port: 53, protocol: 'UDP' }] },
+          ],
+          deny: ['10.96.0.0/12'],
+        },
+      },
+    });
+    expect(config.ingress).toEqual({
+      domain: 'supa.example.com',
+      controllerNamespace: 'traefik',
+      controllerPodLabels: { 'app.kubernetes.io/name': 'traefik' },
+      className: undefined,
+      clusterIssuer: undefined,
+    });
+    expect(config.egress).toEqual({
+      allow: [
+        { cidr: '0.0.0.0/0', ports: [{ port: 587, protocol: 'TCP' }] },
+        { cidr: '10.1.0.0/16', ports: [{ port: 53, protocol: 'UDP' }] },
+      ],
+      deny: ['10.96.0.0/12'],
+    });
+  });
+
+  it('allows no egress beyond the namespace and DNS by default', () => {
+    expect(read({}).egress).toEqual({ allow: [], deny: [] });
+  });
+
+  it('gives every plan the global SMTP server unless it names its own', () => {
+    const config = read({
+      smtp: {
+        host: 'smtp.example.com',
+        senderEmail: 'noreply@example.com',
+        credentials: { namespace: 'supacontrol-system', name: 'smtp' },
+      },
+      plans: {
+        small: { default: true },
+        large: {
+          smtp: {
+            host: 'mail.example.org',
+            port: 2525,
+            senderEmail: 'a@b.org',
+          },
+        },
+      },
+    });
+    expect(config.plans.map(p => [p.name, p.smtp])).toEqual([
+      [
+        'small',
+        {
+          host: 'smtp.example.com',
+          port: 587,
+          senderEmail: 'noreply@example.com',
+          senderName: undefined,
+          credentials: { namespace: 'supacontrol-system', name: 'smtp' },
+        },
+      ],
+      [
+        'large',
+        {
+          host: 'mail.example.org',
+          port: 2525,
+          senderEmail: 'a@b.org',
+          senderName: undefined,
+          credentials: undefined,
+        },
+      ],
+    ]);
+    expect(read({}).plans.every(p => p.smtp === undefined)).toBe(true);
+  });
+
+  it.each([
+    [
+      'an SMTP server without a host',
+      { smtp: { senderEmail: 'a@b.org' } },
+      "supacontrol.smtp.host: must be the SMTP server's host name",
+    ],
+    [
+      'an SMTP sender that is no address',
+      { smtp: { host: 'smtp.example.com', senderEmail: 'noreply' } },
+      "supacontrol.smtp.senderEmail: must be the sender's e-mail address",
+    ],
+    [
+      'SMTP credentials without a Secret name',
+      {
+        plans: {
+          small: {
+            smtp: {
+              host: 'smtp.example.com',
+              senderEmail: 'a@b.org',
+              credentials: { namespace: 'x' },
+            },
+          },
+        },
+      },
+      'supacontrol.plans.small.smtp.credentials: must name a Secret',
+    ],
+    [
+      'an ingress domain without the controller namespace',
+      { ingress: { domain: 'supa.example.com' } },
+      'supacontrol.ingress.controllerNamespace: is required with ingress.domain',
+    ],
+    [
+      'a controller namespace that is no name',
+      {
+        ingress: { domain: 'supa.example.com', controllerNamespace: 'Ingress' },
+      },
+      "supacontrol.ingress.controllerNamespace: must be a namespace name; got 'Ingress'",
+    ],
+    [
+      'a controller pod label that is no label',
+      {
+        ingress: {
+          domain: 'supa.example.com',
+          controllerNamespace: 'ingress',
+          controllerPodLabels: { app: 'not a value' },
+        },
+      },
+      "supacontrol.ingress.controllerPodLabels.app: must be a Kubernetes label (name and value); got 'app: not a value'",
+    ],
+    [
+      'an allowed range that is no IPv4 CIDR',
+      {
+        networkPolicy: {
+          egress: { allow: [{ cidr: '10.0.0.0', ports: [{ port: 1 }] }] },
+        },
+      },
+      "supacontrol.networkPolicy.egress.allow[0].cidr: must be an IPv4 range such as 10.0.0.0/8; got '10.0.0.0'",
+    ],
+    [
+      'an allowed range without ports',
+      { networkPolicy: { egress: { allow: [{ cidr: '10.0.0.0/8' }] } } },
+      'supacontrol.networkPolicy.egress.allow[0].ports: list the ports to allow',
+    ],
+    [
+      'a port out of range',
+      {
+        networkPolicy: {
+          egress: { allow: [{ cidr: '10.0.0.0/8', ports: [{ port: 70000 }] }] },
+        },
+      },
+      'supacontrol.networkPolicy.egress.allow[0].ports[0].port: must be a port from 1 to 65535; got 70000',
+    ],
+    [
+      'an unknown protocol',
+      {
+        networkPolicy: {
+          egress: {
+            allow: [
+              { cidr: '10.0.0.0/8', ports: [{ port: 1, protocol: 'SCTP' }] },
+            ],
+          },
+        },
+      },
+      "supacontrol.networkPolicy.egress.allow[0].ports[0].protocol: must be TCP or UDP; got 'SCTP'",
+    ],
+    [
+      'a denied range that is no CIDR',
+      { networkPolicy: { egress: { deny: ['api.example.com'] } } },
+      "supacontrol.networkPolicy.egress.deny[0]: must be an IPv4 range such as 10.0.0.0/8; got 'api.example.com'",
+    ],
+  ])('refuses %s, naming the key', (_name, supacontrol, message) => {
+    expect(() => read(supacontrol)).toThrow(message);
+  });
+});
