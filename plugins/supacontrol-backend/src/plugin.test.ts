@@ -1,16 +1,30 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { supacontrolPlugin } from './plugin';
 import packageJson from '../package.json';
 
+// A SQLite database that TestDatabases destroys after the file: the test backend's default one
+// is never destroyed (Backstage's DatabaseManager skips SQLite clients at shutdown), and its
+// connection pool's timer would keep the jest worker alive after the tests.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+async function startBackend() {
+  return startTestBackend({
+    features: [
+      supacontrolPlugin,
+      mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
+    ],
+  });
+}
+
 describe('supacontrolPlugin', () => {
   it('serves GET /api/supacontrol/health without credentials', async () => {
-    const { server } = await startTestBackend({
-      features: [supacontrolPlugin],
-    });
+    const { server } = await startBackend();
 
     const response = await request(server)
       .get('/api/supacontrol/health')
@@ -30,9 +44,7 @@ describe('supacontrolPlugin', () => {
   });
 
   it('answers 503 with what to configure when no cluster is connected', async () => {
-    const { server } = await startTestBackend({
-      features: [supacontrolPlugin],
-    });
+    const { server } = await startBackend();
 
     const response = await request(server)
       .post('/api/supacontrol/v1/instances')
@@ -53,9 +65,7 @@ describe('supacontrolPlugin', () => {
   });
 
   it('still requires credentials for routes other than health', async () => {
-    const { server } = await startTestBackend({
-      features: [supacontrolPlugin],
-    });
+    const { server } = await startBackend();
 
     const response = await request(server)
       .get('/api/supacontrol/v1/instances')

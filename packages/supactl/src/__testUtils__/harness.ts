@@ -2,6 +2,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import supacontrolBackend from '@internal/plugin-supacontrol-backend';
 import { spawn } from 'node:child_process';
@@ -80,6 +81,11 @@ function baseEnv(home: string, configHome: string): NodeJS.ProcessEnv {
   return { ...env, HOME: home, XDG_CONFIG_HOME: configHome };
 }
 
+// A SQLite database that TestDatabases destroys after the file: the test backend's default one
+// is never destroyed (Backstage's DatabaseManager skips SQLite clients at shutdown), and its
+// connection pool's timer would keep the jest worker alive after the tests.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
 /** Starts the backend plugin with this `supacontrol` config (the test cluster's kubeconfig added). */
 export async function startSupactlHarness(
   supacontrol: Record<string, unknown>,
@@ -87,6 +93,7 @@ export async function startSupactlHarness(
   const backend = await startTestBackend({
     features: [
       supacontrolBackend,
+      mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
       mockServices.rootConfig.factory({
         data: {
           supacontrol: {

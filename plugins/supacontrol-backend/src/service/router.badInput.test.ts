@@ -1,6 +1,8 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { supacontrolPlugin } from '../plugin';
@@ -349,11 +351,23 @@ const rows: Row[] = [
   ['get', '/v1/api-keys?all=true', undefined, 400, "unknown field 'all'"],
 ];
 
+// A SQLite database that TestDatabases destroys after the file: the test backend's default one
+// is never destroyed (Backstage's DatabaseManager skips SQLite clients at shutdown), and its
+// connection pool's timer would keep the jest worker alive after the tests.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
 describe('bad input', () => {
   let server: any;
 
   beforeAll(async () => {
-    ({ server } = await startTestBackend({ features: [supacontrolPlugin] }));
+    ({ server } = await startTestBackend({
+      features: [
+        supacontrolPlugin,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+      ],
+    }));
   });
 
   it('has at least 50 rows', () => {
