@@ -1,24 +1,15 @@
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { supacontrolPlugin } from './plugin';
+import { testBackendDatabase } from './__testUtils__/testBackendDatabase';
 import packageJson from '../package.json';
-
-// A SQLite database that TestDatabases destroys after the file: the test backend's default one
-// is never destroyed (Backstage's DatabaseManager skips SQLite clients at shutdown), and its
-// connection pool's timer would keep the jest worker alive after the tests.
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 async function startBackend() {
   return startTestBackend({
-    features: [
-      supacontrolPlugin,
-      mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
-    ],
+    features: [supacontrolPlugin, await testBackendDatabase()],
   });
 }
 

@@ -17,6 +17,7 @@ import {
 import {
   completeSecretData,
   decodeSecretData,
+  decodeSecretKeys,
   encodeSecretData,
   INSTANCE_SECRET_NAME,
   SECRET_KEYS,
@@ -229,12 +230,7 @@ export class InstanceDriver {
     );
     const current = decodeSecretData(existing?.data);
     const smtp = await this.#smtpSecretData(plan?.smtp);
-    const smtpCurrent = Object.fromEntries(
-      SMTP_SECRET_KEYS.filter(k => existing?.data?.[k] !== undefined).map(k => [
-        k,
-        Buffer.from(existing!.data![k], 'base64').toString('utf8'),
-      ]),
-    );
+    const smtpCurrent = decodeSecretKeys(existing?.data, SMTP_SECRET_KEYS);
     if (
       existing &&
       SECRET_KEYS.every(k => current[k]) &&
@@ -344,21 +340,21 @@ export class InstanceDriver {
     if (!smtp.credentials) return { 'smtp-username': '', 'smtp-password': '' };
     const { namespace, name } = smtp.credentials;
     const source = await this.#kube.getSecret(namespace, name);
-    const read = (key: string) => {
-      const value = source?.data?.[key];
-      if (value === undefined) {
-        throw new Error(
-          source
-            ? `the SMTP credentials Secret ${namespace}/${name} has no key '${key}'; it needs 'username' and 'password'`
-            : `the SMTP credentials Secret ${namespace}/${name} does not exist (supacontrol.smtp.credentials)`,
-        );
-      }
-      return Buffer.from(value, 'base64').toString('utf8');
-    };
-    return {
-      'smtp-username': read('username'),
-      'smtp-password': read('password'),
-    };
+    if (!source) {
+      throw new Error(
+        `the SMTP credentials Secret ${namespace}/${name} does not exist (supacontrol.smtp.credentials)`,
+      );
+    }
+    const { username, password } = decodeSecretKeys(source.data, [
+      'username',
+      'password',
+    ]);
+    if (username === undefined || password === undefined) {
+      throw new Error(
+        `the SMTP credentials Secret ${namespace}/${name} needs the keys 'username' and 'password'`,
+      );
+    }
+    return { 'smtp-username': username, 'smtp-password': password };
   }
 
   /** Chart values: ours first, then the plan's overrides. */

@@ -80,15 +80,25 @@ export async function completeSecretData(
   };
 }
 
-/** Decodes the base64 `data` of a Secret. */
+/** Decodes `keys` of the base64 `data` of a Secret; absent keys are left out. */
+export function decodeSecretKeys<K extends string>(
+  data: Record<string, string> | undefined,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    if (data?.[key] !== undefined)
+      out[key] = Buffer.from(data[key], 'base64').toString('utf8');
+  }
+  return out;
+}
+
+/** Decodes the generated keys of an instance Secret; empty ones count as missing. */
 export function decodeSecretData(
   data: Record<string, string> | undefined,
 ): Partial<Record<SecretKey, string>> {
-  const out: Partial<Record<SecretKey, string>> = {};
-  for (const key of SECRET_KEYS) {
-    if (data?.[key])
-      out[key] = Buffer.from(data[key], 'base64').toString('utf8');
-  }
+  const out = decodeSecretKeys(data, SECRET_KEYS);
+  for (const key of SECRET_KEYS) if (!out[key]) delete out[key];
   return out;
 }
 

@@ -1,11 +1,10 @@
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { supacontrolPlugin } from '../plugin';
+import { testBackendDatabase } from '../__testUtils__/testBackendDatabase';
 
 /*
  * Every refusal is a 4xx whose message says what is accepted; nothing here may produce a 5xx.
@@ -351,22 +350,12 @@ const rows: Row[] = [
   ['get', '/v1/api-keys?all=true', undefined, 400, "unknown field 'all'"],
 ];
 
-// A SQLite database that TestDatabases destroys after the file: the test backend's default one
-// is never destroyed (Backstage's DatabaseManager skips SQLite clients at shutdown), and its
-// connection pool's timer would keep the jest worker alive after the tests.
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
 describe('bad input', () => {
   let server: any;
 
   beforeAll(async () => {
     ({ server } = await startTestBackend({
-      features: [
-        supacontrolPlugin,
-        mockServices.database.factory({
-          knex: await databases.init('SQLITE_3'),
-        }),
-      ],
+      features: [supacontrolPlugin, await testBackendDatabase()],
     }));
   });
 
