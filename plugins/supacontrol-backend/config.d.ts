@@ -9,6 +9,12 @@ export interface Config {
      */
     admins?: string[];
     /**
+     * Allows guest sign-in (`auth.providers.guest`) on a PostgreSQL-backed portal. Start-up refuses
+     * that combination otherwise, because PostgreSQL means a shared or production portal where
+     * anyone reaching it could act as the guest. Set it only on a shared test portal. Default false.
+     */
+    allowGuestSignIn?: boolean;
+    /**
      * Plans a new instance can be created with, by name (1–32 lowercase letters, digits or "-").
      * Without this key the built-in plans `small` (default) and `medium` apply.
      */
@@ -57,6 +63,49 @@ export interface Config {
       binary?: string;
       /** Timeout of each helm call. Default 300. */
       timeoutSeconds?: number;
+    };
+    /**
+     * What each Backstage service principal may do with instances. Backstage's permission
+     * framework allows every service credential that has no `accessRestrictions`, so SupaControl
+     * refuses services that are not listed here (403). `plugin:catalog` may `read` unless listed
+     * otherwise (the catalog module lists instances); the scaffolder actions call on behalf of the
+     * user and need no entry. Give static tokens in `backend.auth.externalAccess` an
+     * `accessRestrictions: [{ plugin: supacontrol }]` as well.
+     */
+    serviceAccess?: Array<{
+      /** `plugin:<id>` for another plugin, or the `subject` of an external-access token. */
+      subject: string;
+      /** Operations: read, create, update, delete, credentials. */
+      allow: Array<'read' | 'create' | 'update' | 'delete' | 'credentials'>;
+      /** Only instances of these owners (full entity refs); default any owner. */
+      owners?: string[];
+    }>;
+    /** Limits that keep one caller from taking all of SupaControl. */
+    limits?: {
+      /** Live instances one owner (user or group) may have. Default 10. */
+      instancesPerOwner?: number;
+      /** Live instances in total. Default 500. */
+      instancesTotal?: number;
+      /** Requests per minute one caller may make to /v1, per backend replica. Default 600. */
+      requestsPerMinute?: number;
+    };
+    /** Plugin API keys. */
+    apiKeys?: {
+      /** Lifetime of a key created without expiresAt. Default 90. */
+      defaultLifetimeDays?: number;
+      /** The furthest expiry a key may have, at most 365. Keys that never expire are for admins. */
+      maxLifetimeDays?: number;
+      /** How long a key owner's groups, read from the catalog, are reused: 0 to 60. Default 60. */
+      ownershipCacheSeconds?: number;
+      /** Failed authentications before 429 with Retry-After. */
+      failedAttempts?: {
+        /** Per key id. Default 10. */
+        perKey?: number;
+        /** Per client address. Default 50. */
+        perClient?: number;
+        /** The window the failures are counted in. Default 300. */
+        windowSeconds?: number;
+      };
     };
     reconcile?: {
       /** False: this replica only serves the API. Default true. */

@@ -1,7 +1,8 @@
 // The portal in a real browser (Debian's Chromium through playwright-core): guest sign-in, the
 // SupaControl dashboard, an API key created and copied (then used with curl), an instance's life
-// from the create dialog through Running (its anon key copied) to deletion, and the key revoked. Runs against the portal at SUPACONTROL_E2E_URL,
-// e.g. `./scripts/start` then SUPACONTROL_E2E_URL=http://127.0.0.1:3000.
+// from the create dialog through Running (its keys read only on reveal, the anon key copied) to
+// deletion, and the key revoked. Runs against the portal at SUPACONTROL_E2E_URL, e.g.
+// `./scripts/start` then SUPACONTROL_E2E_URL=http://127.0.0.1:3000.
 //
 // The tests share one browser page and run in order: each step starts where the previous one left
 // off, as a user would. Screenshots of each page go to e2e-test-report/portal (git-ignored), or to
@@ -213,10 +214,29 @@ describe('the SupaControl portal in a browser', () => {
         .getByTestId('status-Running')
         .first()
         .waitFor({ timeout: 150_000 });
-      await page.reload();
-      await page.getByTestId('status-Running').first().waitFor();
+      // The page reads the keys only when one is revealed or copied (every read is audited).
+      const credentialReads: string[] = [];
+      const onRequest = (request: { url(): string }) => {
+        if (/\/v1\/instances\/[^/]+\/credentials$/.test(request.url())) {
+          credentialReads.push(request.url());
+        }
+      };
+      page.on('request', onRequest);
+      try {
+        await page.reload();
+        await page.getByTestId('status-Running').first().waitFor();
+        await page.getByLabel('anon key', { exact: true }).waitFor();
+        expect(credentialReads).toEqual([]);
+        await page.getByRole('button', { name: 'Reveal anon key' }).click();
+        await page
+          .getByText(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
+          .first()
+          .waitFor();
+        expect(credentialReads).toHaveLength(1);
+      } finally {
+        page.off('request', onRequest);
+      }
       const shownKey = page.getByText(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/).first();
-      await shownKey.waitFor();
       await page.getByRole('button', { name: 'Copy anon key' }).click();
       const anonKey = await session.readClipboard();
       expect(anonKey).toBe(await shownKey.innerText());

@@ -163,9 +163,11 @@ describe('the Supabase instance template in a browser', () => {
       for (const title of ['Status', 'Connect', 'Conditions', 'Components']) {
         await page.getByText(title, { exact: true }).first().waitFor();
       }
-      // The guest owns the instance, so the keys are shown (masked where secret).
+      // The guest owns the instance, so its keys are offered, masked and read on reveal.
       const anonKey = page.getByLabel('anon key', { exact: true });
       await anonKey.waitFor();
+      await page.getByRole('button', { name: 'Reveal anon key' }).click();
+      await anonKey.filter({ hasText: /^eyJ/ }).waitFor();
       expect((await anonKey.innerText()).trim()).toMatch(/^eyJ/);
       await screenshot('07-entity-tab');
 

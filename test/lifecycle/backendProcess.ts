@@ -40,6 +40,11 @@ export async function createBackendProcess(options: {
   helmPath: string;
   postgres: string;
   supacontrol?: Record<string, unknown>;
+  /**
+   * The database prefix; two backends given the same one share their database, as replicas do.
+   * By default each backend gets its own.
+   */
+  databasePrefix?: string;
 }): Promise<BackendProcess> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
@@ -54,7 +59,8 @@ export async function createBackendProcess(options: {
         database: {
           client: 'pg',
           connection: options.postgres,
-          prefix: `t${randomBytes(4).toString('hex')}_`,
+          prefix:
+            options.databasePrefix ?? `t${randomBytes(4).toString('hex')}_`,
         },
         auth: {
           externalAccess: [
@@ -73,6 +79,15 @@ export async function createBackendProcess(options: {
           maxAttempts: 3,
           leaseSeconds: 6,
         },
+        // The test's static token is a service principal: allowed everything, as a trusted
+        // automation would be. The scale test creates more instances than the default limits.
+        serviceAccess: [
+          {
+            subject: 'lifecycle-test',
+            allow: ['read', 'create', 'update', 'delete', 'credentials'],
+          },
+        ],
+        limits: { instancesPerOwner: 1000, requestsPerMinute: 100_000 },
         // kwok nodes run no storage provisioner: test instances keep their data in emptyDir.
         plans: {
           small: { default: true, values: { persistence: { enabled: false } } },

@@ -1,4 +1,4 @@
-import type { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig, type CoreV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
@@ -11,8 +11,10 @@ import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * Failures the engine must survive: a chart version Helm cannot find (Failed with Helm's
- * message, then retry once it exists), and changes made behind its back (drift), repaired.
- * Runs with the cluster admin's kubeconfig: RBAC is covered by lifecycle.test.ts.
+ * message, then retry once it exists), and changes made behind its back (drift): repaired, except
+ * a deleted instance Secret, which is never generated anew (the instance's database keeps the old
+ * passwords) and must be restored. Runs with the cluster admin's kubeconfig: RBAC is covered by
+ * lifecycle.test.ts.
  */
 
 jest.setTimeout(600_000);
@@ -31,6 +33,7 @@ let repoUrl: string;
 const suffix = Date.now().toString(36).slice(-4);
 const BAD = `bad-version-${suffix}`;
 const DRIFTY = `drifty-${suffix}`;
+const SECRETLESS = `secretless-${suffix}`;
 
 /** Packages the bundled chart at `version` into the repository and re-indexes it. */
 async function publish(version: string) {
@@ -177,4 +180,89 @@ it('repairs a namespace deleted out of band and records the drift', async () => 
     namespace: `supa-${DRIFTY}`,
   });
   expect(Object.keys(secret.data ?? {})).toHaveLength(10);
+});
+
+it('fails, saying how to restore it, an instance whose Secret was deleted by hand, and never generates a new one', async () => {
+  expect(
+    (
+      await api.post('/v1/instances', {
+        name: SECRETLESS,
+        owner: 'group:default/team-a',
+      })
+    ).status,
+  ).toBe(201);
+  await waitFor(SECRETLESS, 'Running');
+  const namespace = `supa-${SECRETLESS}`;
+  const original = await core.readNamespacedSecret({
+    name: 'supabase-secrets',
+    namespace,
+  });
+
+  await core.deleteNamespacedSecret({ name: 'supabase-secrets', namespace });
+  // A component goes down too (as pods restarting without their Secret would), so the
+  // reconciler looks at the instance again.
+  const kc = new KubeConfig();
+  kc.loadFromFile(bed.cluster.kubeconfigPath);
+  await kc
+    .makeApiClient(AppsV1Api)
+    .deleteNamespacedDeployment({ name: `${SECRETLESS}-rest`, namespace });
+
+  const restore = `Restore the Secret supabase-secrets in namespace ${namespace} from your backup`;
+  const failed = await waitFor(SECRETLESS, 'Failed');
+  expect(failed.lastError).toContain(restore);
+  expect(failed.lastError).toContain('db-password');
+  expect(failed.lastError).toContain(
+    `POST /v1/instances/${SECRETLESS}/retry or supactl instances retry ${SECRETLESS}`,
+  );
+  expect(
+    failed.conditions.find((c: any) => c.type === 'SecretReady'),
+  ).toMatchObject({ status: 'False', reason: 'Missing' });
+  const secretExists = async () =>
+    core.readNamespacedSecret({ name: 'supabase-secrets', namespace }).then(
+      () => true,
+      (error: any) => {
+        if (error?.code === 404) return false;
+        throw error;
+      },
+    );
+  expect(await secretExists()).toBe(false);
+
+  // A retry while it is still missing ends the same way, without generating one.
+  const retried = await api.post(`/v1/instances/${SECRETLESS}/retry`);
+  expect(retried.status).toBe(202);
+  await eventually(`${SECRETLESS} to fail again`, async () => {
+    const events = await api.get(`/v1/instances/${SECRETLESS}/events`);
+    const last = events.body.items[events.body.items.length - 1];
+    return last?.action === 'status' && last.toStatus === 'Failed'
+      ? true
+      : undefined;
+  });
+  const again = (await api.get(`/v1/instances/${SECRETLESS}`)).body;
+  expect(again.status).toBe('Failed');
+  expect(again.lastError).toContain(restore);
+  expect(await secretExists()).toBe(false);
+
+  // Restored from "backup": a retry brings the instance back, with the very same Secret.
+  await core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: {
+        name: 'supabase-secrets',
+        labels: original.metadata?.labels,
+      },
+      type: original.type,
+      data: original.data,
+    },
+  });
+  expect((await api.post(`/v1/instances/${SECRETLESS}/retry`)).status).toBe(
+    202,
+  );
+  const back = await waitFor(SECRETLESS, 'Running');
+  expect(back.lastError).toBeUndefined();
+  const after = await core.readNamespacedSecret({
+    name: 'supabase-secrets',
+    namespace,
+  });
+  expect(after.data).toEqual(original.data);
+  expect(after.metadata?.uid).not.toBe(original.metadata?.uid);
 });

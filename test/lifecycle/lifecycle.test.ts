@@ -6,16 +6,17 @@ import {
   NetworkingV1Api,
 } from '@kubernetes/client-node';
 import { jwtVerify } from 'jose';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { testKubeconfigPath } from '../src/testBed';
 import { apiClient, BackendProcess, eventually } from './backendProcess';
+import {
+  applyDeployManifests,
+  waitForAdmissionPolicy,
+} from './deployManifests';
 import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * The lifecycle engine against the real test cluster, with the real chart and Helm, run as the
- * ServiceAccount of deploy/rbac.yaml and nothing more.
+ * ServiceAccount of deploy/rbac.yaml and nothing more, under deploy/admission-policy.yaml.
  */
 
 jest.setTimeout(900_000);
@@ -28,22 +29,6 @@ let api: ReturnType<typeof apiClient>;
 const suffix = Date.now().toString(36).slice(-4);
 const LIFE = `life-${suffix}`;
 const SMTP_PASSWORD = `smtp-${suffix}-password`;
-
-async function applyRbac(objects: KubernetesObjectApi) {
-  const docs = parseAllDocuments(
-    readFileSync(join(__dirname, '../../deploy/rbac.yaml'), 'utf8'),
-  ).map(d => d.toJS());
-  for (const doc of docs) {
-    await objects.patch(
-      doc,
-      undefined,
-      undefined,
-      'lifecycle-test',
-      true,
-      'application/apply-patch+yaml',
-    );
-  }
-}
 
 async function namespaceExists(name: string): Promise<boolean> {
   try {
@@ -80,11 +65,16 @@ async function waitForStatus(
 beforeAll(async () => {
   testKubeconfigPath();
   bed = await startLifecycleBed({
-    // The backend runs as the ServiceAccount of deploy/rbac.yaml.
+    // The backend runs as the ServiceAccount of deploy/rbac.yaml, held to
+    // deploy/admission-policy.yaml: provisioning and deletion must pass the policy
+    // (admission.test.ts checks what it refuses).
     prepare: async started => {
       const kc = new KubeConfig();
       kc.loadFromFile(started.kubeconfigPath);
-      await applyRbac(KubernetesObjectApi.makeApiClient(kc));
+      await applyDeployManifests(
+        KubernetesObjectApi.makeApiClient(kc),
+        'lifecycle-test',
+      );
       // The SMTP credentials, in the Secret deploy/rbac.yaml lets the backend read (applied, so
       // that a rerun on a developer's cluster finds it updated).
       await KubernetesObjectApi.makeApiClient(kc).patch(
@@ -103,11 +93,17 @@ beforeAll(async () => {
         true,
         'application/apply-patch+yaml',
       );
+      const kubeconfigPath = await started.issueServiceAccountKubeconfig({
+        namespace: 'supacontrol-system',
+        name: 'supacontrol',
+      });
+      const asServiceAccount = new KubeConfig();
+      asServiceAccount.loadFromFile(kubeconfigPath);
+      await waitForAdmissionPolicy(
+        KubernetesObjectApi.makeApiClient(asServiceAccount),
+      );
       return {
-        kubeconfigPath: await started.issueServiceAccountKubeconfig({
-          namespace: 'supacontrol-system',
-          name: 'supacontrol',
-        }),
+        kubeconfigPath,
         // An allowed range that holds the apiserver: the backend must cut the apiserver out.
         supacontrol: {
           smtp: {

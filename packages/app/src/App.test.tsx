@@ -1,25 +1,30 @@
 import { render, screen } from '@testing-library/react';
 import App from './App';
 
-describe('App', () => {
-  it('renders the sign-in page of the portal', async () => {
-    process.env = {
-      NODE_ENV: 'test',
-      APP_CONFIG: [
-        {
-          data: {
-            app: { title: 'SupaControl Test Portal' },
-            backend: { baseUrl: 'http://localhost:7007' },
-          },
-          context: 'test',
+function renderWith(app: object) {
+  process.env = {
+    NODE_ENV: 'test',
+    APP_CONFIG: [
+      {
+        data: {
+          app: { title: 'SupaControl Test Portal', ...app },
+          backend: { baseUrl: 'http://localhost:7007' },
         },
-      ] as any,
-    };
+        context: 'test',
+      },
+    ] as any,
+  };
+  render(App.createRoot());
+}
 
-    render(App.createRoot());
-
+describe('App', () => {
+  it('offers GitHub sign-in, and no guest, unless the config says otherwise', async () => {
+    renderWith({});
     expect(
       await screen.findByText('SupaControl Test Portal'),
     ).toBeInTheDocument();
+    expect(await screen.findByText('GitHub')).toBeInTheDocument();
+    expect(screen.queryByText('Guest')).not.toBeInTheDocument();
   });
+  // Guest sign-in, with the development config, is what the browser test signs in with.
 });

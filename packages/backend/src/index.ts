@@ -5,9 +5,11 @@ const backend = createBackend();
 // The frontend bundle, served by the backend in production builds.
 backend.add(import('@backstage/plugin-app-backend'));
 
-// Sign-in. The guest provider is for local use; configure a real provider in production.
+// Sign-in. A provider module stays inactive until auth.providers.<id> configures it: guest in
+// backstage.development.yaml (local use), GitHub in backstage.production.yaml.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // Software catalog.
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -30,4 +32,10 @@ backend.add(import('./permissionPolicy'));
 // SupaControl.
 backend.add(import('@internal/plugin-supacontrol-backend'));
 
-backend.start();
+// A plugin that fails start-up (e.g. SupaControl refusing guest sign-in on PostgreSQL) makes
+// start() reject, but Backstage only logs that and keeps the process listening, answering 503.
+// Exit instead, so that a refused configuration stops the deployment where it is noticed.
+backend.start().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,32 +1,17 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { Knex } from 'knex';
 import request from 'supertest';
-import permissionBackend from '@backstage/plugin-permission-backend';
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
-import permissionPolicyModule from './permissionPolicy';
-
-function testKubeconfigPath(): string {
-  const path = process.env.SUPACONTROL_TEST_KUBECONFIG;
-  if (!path) {
-    throw new Error(
-      'SUPACONTROL_TEST_KUBECONFIG is not set: run the tests with ./scripts/test, or ./scripts/cluster up and source <(./scripts/cluster env)',
-    );
-  }
-  return path;
-}
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  ensureStatus,
+  service,
+  startBackend as startApiBackend,
+  user,
+} from './__testUtils__/apiTestBackend';
 
 /*
  * The SupaControl API with the portal's real permission backend and policy, on SQLite and
@@ -47,103 +32,10 @@ if (
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-const ALICE = 'user:default/alice'; // member of group:default/team-a
-const BOB = 'user:default/bob'; // member of group:default/team-b
-const CAROL = 'user:default/carol'; // member of group:default/admins
-const memberships: Record<string, string[]> = {
-  [ALICE]: [ALICE, 'group:default/team-a'],
-  [BOB]: [BOB, 'group:default/team-b'],
-  [CAROL]: [CAROL, 'group:default/admins'],
-};
-
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const ref = credentials.principal.userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: memberships[ref] ?? [ref],
-      };
-    },
-  }),
-});
-
-/*
- * The mock auth service turns a user's delegated token into a plain user token, which the
- * permission backend rightly refuses for conditional decisions. The real auth service adds the
- * calling plugin as actor; this does the same on top of the mock.
- */
-const delegatingAuthFactory = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory: ({ plugin }) => {
-    const inner = mockServices.auth({ pluginId: plugin.getId() });
-    return {
-      authenticate: (token, options) => inner.authenticate(token, options),
-      isPrincipal: inner.isPrincipal.bind(inner) as typeof inner.isPrincipal,
-      getNoneCredentials: () => inner.getNoneCredentials(),
-      getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
-      getLimitedUserToken: credentials =>
-        inner.getLimitedUserToken(credentials),
-      listPublicServiceKeys: () => inner.listPublicServiceKeys(),
-      async getPluginRequestToken(options) {
-        const principal = options.onBehalfOf.principal as any;
-        if (principal.type === 'user') {
-          return {
-            token: mockCredentials.user.token(principal.userEntityRef, {
-              actor: { subject: `plugin:${plugin.getId()}` },
-            }),
-          };
-        }
-        return inner.getPluginRequestToken(options);
-      },
-    };
-  },
-});
-
-async function startBackend(knex: Knex) {
-  const { server } = await startTestBackend({
-    features: [
-      supacontrolBackend,
-      permissionBackend,
-      permissionPolicyModule,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          permission: { enabled: true },
-          supacontrol: {
-            admins: ['group:default/admins'],
-            // The API checks namespaces in the cluster; this test leaves reconciling to others.
-            kubernetes: { kubeconfigPath: testKubeconfigPath() },
-            reconcile: { enabled: false },
-          },
-        },
-      }),
-      userInfoFactory,
-      delegatingAuthFactory,
-      permissionsServiceFactory,
-      permissionsRegistryServiceFactory,
-    ],
-  });
-  return server;
-}
-
-/** For setup steps in beforeAll, where expect() does not belong. */
-function ensureStatus(res: request.Response, status: number) {
-  if (res.status !== status) {
-    throw new Error(
-      `setup: expected ${status}, got ${res.status}: ${res.text}`,
-    );
-  }
-}
-
-const user = (ref: string) => mockCredentials.user.header(ref);
-const service = mockCredentials.service.header({
-  onBehalfOf: mockCredentials.service('external:ci-pipeline'),
-  targetPluginId: 'supacontrol',
-});
+const startBackend = (
+  knex: Knex,
+  databaseId: Parameters<typeof databases.init>[0],
+) => startApiBackend(databases, knex, databaseId);
 
 describe.each(databases.eachSupportedId())(
   'SupaControl API (%s)',
@@ -175,7 +67,7 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      server = await startBackend(knex);
+      server = (await startBackend(knex, databaseId)).server;
 
       const spec = (
         await request(server).get('/api/supacontrol/v1/openapi.json')
@@ -308,7 +200,8 @@ describe.each(databases.eachSupportedId())(
         });
         expect(res.status).toBe(201);
         expect(res.body.owner).toBe(ALICE);
-        expect(res.body.createdBy).toBe(`apikey:${keys.fullId} (${ALICE})`);
+        // The key's id is not shown to whoever reads the instance.
+        expect(res.body.createdBy).toBe(`${ALICE} (API key)`);
       });
 
       it('refuses a key without instances:write', async () => {
@@ -503,11 +396,44 @@ describe.each(databases.eachSupportedId())(
           'delete',
         ]);
         expect(events.body.items[1]).toMatchObject({
-          actor: `apikey:${keys.readonlyId} (${ALICE})`,
+          actor: `${ALICE} (API key)`,
           message: expect.stringContaining("lacks the scope 'instances:write'"),
         });
         expect(events.body.items[2]).toMatchObject({
           fromStatus: 'Pending',
+          toStatus: 'Deleting',
+        });
+      });
+
+      it('re-arms a deletion that failed, and never answers from a stale generation', async () => {
+        // The reconciler gave up deleting charlie (as after maxAttempts failures).
+        await knex('instances')
+          .where({ name: 'charlie' })
+          .whereNull('deleted_at')
+          .update({
+            status: 'Failed',
+            failure_count: 5,
+            last_error: 'helm uninstall failed',
+          });
+        const rearmed = await as(user(ALICE)).delete('/v1/instances/charlie');
+        expect(rearmed.status).toBe(202);
+        expect(rearmed.body).toMatchObject({
+          status: 'Deleting',
+          desiredState: 'deleted',
+          generation: 3,
+        });
+        expect(rearmed.body.lastError).toBeUndefined();
+        const row = await knex('instances')
+          .where({ name: 'charlie' })
+          .whereNull('deleted_at')
+          .first();
+        expect(Number(row.failure_count)).toBe(0);
+        const events = await as(user(ALICE)).get(
+          '/v1/instances/charlie/events',
+        );
+        expect(events.body.items.at(-1)).toMatchObject({
+          action: 'delete',
+          fromStatus: 'Failed',
           toStatus: 'Deleting',
         });
       });
@@ -679,8 +605,8 @@ describe('two backends on one PostgreSQL', () => {
 
   it.each(postgres)('see a revocation immediately (%s)', async databaseId => {
     const knex = await databases.init(databaseId);
-    const one = await startBackend(knex);
-    const two = await startBackend(knex);
+    const one = (await startBackend(knex, databaseId)).server;
+    const two = (await startBackend(knex, databaseId)).server;
 
     const created = await request(one)
       .post('/api/supacontrol/v1/api-keys')

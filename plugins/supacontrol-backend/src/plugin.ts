@@ -2,12 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   SUPACONTROL_PLUGIN_ID,
   supacontrolApiKeyManagePermission,
   supacontrolInstanceCreatePermission,
   supacontrolInstancePermissions,
 } from '@internal/plugin-supacontrol-common';
+import { assertNoGuestWithPostgres } from './config/guestSignIn';
 import { readSupaControlConfig } from './config/SupaControlConfig';
 import { DatabaseApiKeyStore } from './database/DatabaseApiKeyStore';
 import {
@@ -21,6 +23,7 @@ import {
   isInstanceOwner,
 } from './permissions/rules';
 import { ApiKeyService } from './service/ApiKeyService';
+import { CatalogOwnership } from './service/CatalogOwnership';
 import { DatabaseHealthCheck } from './service/DatabaseHealthCheck';
 import { InstanceAuthorizer } from './service/InstanceAuthorizer';
 import { InstanceService } from './service/InstanceService';
@@ -51,8 +54,11 @@ export const supacontrolPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
+        assertNoGuestWithPostgres(deps.config);
         const { httpRouter, database, permissionsRegistry } = deps;
         const config = readSupaControlConfig(deps.config);
         const client = await migrateSupaControlDatabase(database);
@@ -110,7 +116,11 @@ export const supacontrolPlugin = createBackendPlugin({
           );
         }
 
-        const authorizer = InstanceAuthorizer.create(deps);
+        const authorizer = InstanceAuthorizer.create({
+          permissions: deps.permissions,
+          permissionsRegistry,
+          serviceAccess: config.serviceAccess,
+        });
         const instances = InstanceService.create({
           store: instanceStore,
           authorizer,
@@ -126,15 +136,27 @@ export const supacontrolPlugin = createBackendPlugin({
           permissionsRegistry,
           auditor: deps.auditor,
           logger: deps.logger,
+          ownership: CatalogOwnership.create({
+            catalog: deps.catalog,
+            auth: deps.auth,
+            logger: deps.logger,
+            cacheMs: config.apiKeys.ownershipCacheMs,
+          }),
+          policy: config.apiKeys,
         });
 
         httpRouter.use(
           await createRouter({
-            healthCheck: DatabaseHealthCheck.create({ database, kubernetes }),
+            healthCheck: DatabaseHealthCheck.create({
+              database,
+              kubernetes,
+              logger: deps.logger,
+            }),
             instances,
             apiKeys,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,
+            requestsPerMinute: config.limits.requestsPerMinute,
           }),
         );
         // Load balancers and the portal's status view probe this without a user.

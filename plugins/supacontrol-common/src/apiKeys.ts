@@ -37,6 +37,7 @@ export interface ApiKey {
 export interface CreateApiKeyRequest {
   name: string;
   scopes?: ApiKeyScope[];
+  /** ISO date-time at most a year ahead, `'never'` (admins only), or absent for 90 days. */
   expiresAt?: string;
 }
 

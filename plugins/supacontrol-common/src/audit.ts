@@ -10,4 +10,5 @@ export const SUPACONTROL_AUDIT_EVENTS = {
   instanceCredentialsRead: 'instance-credentials-read',
   apiKeyCreate: 'api-key-create',
   apiKeyRevoke: 'api-key-revoke',
+  apiKeyAuthenticate: 'api-key-authenticate',
 } as const;

@@ -4,6 +4,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import supacontrolBackend from '@internal/plugin-supacontrol-backend';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -93,6 +94,18 @@ export async function startSupactlHarness(
   const backend = await startTestBackend({
     features: [
       supacontrolBackend,
+      // A stand-in catalog (this harness tests the CLI, not the catalog): API keys are checked
+      // against their owner's catalog entity. packages/backend's tests use the real catalog.
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'User',
+            metadata: { name: 'alice', namespace: 'default' },
+            spec: {},
+          },
+        ],
+      }),
       mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
       mockServices.rootConfig.factory({
         data: {

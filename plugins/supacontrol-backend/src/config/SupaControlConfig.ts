@@ -4,6 +4,14 @@ import { InstancePlan } from '@internal/plugin-supacontrol-common';
 import { isAbsolute, resolve } from 'node:path';
 import { ChartSource } from '../helm/HelmClient';
 import { ClusterConnection } from '../kubernetes/KubernetesClient';
+import {
+  ApiKeyPolicy,
+  LimitsConfig,
+  readApiKeyPolicy,
+  readLimits,
+  readServiceAccess,
+  ServiceAccessRule,
+} from './accessConfig';
 
 /** A plan from `supacontrol.plans`. */
 export interface PlanConfig extends InstancePlan {
@@ -56,6 +64,10 @@ export interface SupaControlConfig {
   };
   /** Egress of the instances' pods beyond their namespace and the cluster DNS. */
   egress: EgressConfig;
+  /** What each service principal may do; anything not listed is refused. */
+  serviceAccess: ServiceAccessRule[];
+  limits: LimitsConfig;
+  apiKeys: ApiKeyPolicy;
 }
 
 /** `supacontrol.networkPolicy.egress`: the chart's `networkPolicy.egress.allow` and `.deny`. */
@@ -429,5 +441,8 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
         }
       : undefined,
     egress: readEgress(root),
+    serviceAccess: readServiceAccess(root),
+    limits: readLimits(root),
+    apiKeys: readApiKeyPolicy(root),
   };
 }

@@ -4,10 +4,13 @@ import { ApiKeyRecord, OwnerCriteria } from './types';
 export interface ApiKeyStore {
   createKey(record: ApiKeyRecord): Promise<void>;
   getKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Keys of `owner`, or of everyone when it is undefined; newest first. */
   listKeys(query: {
     owner?: string;
     criteria?: OwnerCriteria;
   }): Promise<ApiKeyRecord[]>;
   revokeKey(id: string, at: Date): Promise<void>;
+  /** Revokes every live key of `owner`; answers how many. */
+  revokeKeysOf(owner: string, at: Date): Promise<number>;
   touchKey(id: string, at: Date): Promise<void>;
 }

@@ -8,7 +8,6 @@ function fromRow(row: any): ApiKeyRecord {
     id: row.id,
     name: row.name,
     owner: row.owner,
-    ownershipRefs: JSON.parse(row.ownership_refs),
     prefix: row.prefix,
     secretHash: row.secret_hash,
     scopes: JSON.parse(row.scopes),
@@ -36,7 +35,6 @@ export class DatabaseApiKeyStore implements ApiKeyStore {
       id: record.id,
       name: record.name,
       owner: record.owner,
-      ownership_refs: JSON.stringify(record.ownershipRefs),
       prefix: record.prefix,
       secret_hash: record.secretHash,
       scopes: JSON.stringify(record.scopes),
@@ -72,6 +70,13 @@ export class DatabaseApiKeyStore implements ApiKeyStore {
   async revokeKey(id: string, at: Date): Promise<void> {
     await this.#db('api_keys')
       .where({ id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: at });
+  }
+
+  async revokeKeysOf(owner: string, at: Date): Promise<number> {
+    return this.#db('api_keys')
+      .where({ owner })
       .whereNull('revoked_at')
       .update({ revoked_at: at });
   }

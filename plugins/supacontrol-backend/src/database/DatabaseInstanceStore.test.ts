@@ -1,11 +1,14 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
+import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
   DatabaseInstanceStore,
   migrateSupaControlDatabase,
 } from './DatabaseInstanceStore';
 import { instanceRecord } from '../__testUtils__/instanceRecord';
+import { GenerationChangedError, LeaseLostError } from './InstanceStore';
+import { toDate } from './util';
 
 jest.setTimeout(60_000);
 
@@ -25,12 +28,16 @@ const record = instanceRecord;
 describe.each(databases.eachSupportedId())(
   'DatabaseInstanceStore (%s)',
   databaseId => {
-    async function createStore() {
+    async function createStoreAndKnex() {
       const knex = await databases.init(databaseId);
       const client = await migrateSupaControlDatabase({
         getClient: async () => knex,
       });
-      return DatabaseInstanceStore.create({ client });
+      return { store: DatabaseInstanceStore.create({ client }), knex };
+    }
+
+    async function createStore() {
+      return (await createStoreAndKnex()).store;
     }
 
     it('keeps names unique among live instances and allows reuse after deletion', async () => {
@@ -146,39 +153,178 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('leases an instance to one owner until the lease runs out or is released', async () => {
-      const store = await createStore();
+    /** Sets lease_until behind the store's back, `msFromNow` from the database's now. */
+    async function setLeaseUntil(knex: Knex, id: string, msFromNow: number) {
+      await knex('instances')
+        .where({ id })
+        .update({
+          lease_until: knex.raw(
+            databaseId === 'SQLITE_3'
+              ? "(CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) + ?)"
+              : "(clock_timestamp() + ?::double precision * interval '1 millisecond')",
+            [msFromNow],
+          ),
+        });
+    }
+
+    it('leases an instance to one owner until the lease runs out by the database clock, or is released', async () => {
+      const { store, knex } = await createStoreAndKnex();
       const golf = await store.createInstance(record('golf'));
-      const t0 = new Date('2026-12-01T10:00:00.000Z');
-      const at = (ms: number) => new Date(t0.getTime() + ms);
-      const claim = (owner: string, now: Date) =>
+      const claim = (owner: string) =>
         store
-          .claimDue({ owner, now, leaseMs: 10_000, limit: 5 })
+          .claimDue({ owner, leaseMs: 60_000, limit: 5 })
           .then(claimed => claimed.map(i => i.name));
 
-      expect(await claim('a', t0)).toEqual(['golf']);
-      expect(await claim('b', at(5_000))).toEqual([]);
-      expect(await store.renewLease(golf.id, 'b', at(30_000))).toBe(false);
-      expect(await store.renewLease(golf.id, 'a', at(20_000))).toBe(true);
-      expect(await claim('b', at(15_000))).toEqual([]);
-      // Expired: another owner takes it, and the first can no longer renew it.
-      expect(await claim('b', at(21_000))).toEqual(['golf']);
-      expect(await store.renewLease(golf.id, 'a', at(40_000))).toBe(false);
+      const before = await store.databaseTime();
+      expect(await claim('a')).toEqual(['golf']);
+      // The lease runs for leaseMs from the database's now, whatever this process's clock says.
+      const { lease_until } = await knex('instances')
+        .where({ id: golf.id })
+        .first();
+      const until = toDate(lease_until).getTime();
+      expect(until).toBeGreaterThanOrEqual(before.getTime() + 60_000);
+      expect(until).toBeLessThanOrEqual(
+        (await store.databaseTime()).getTime() + 60_000,
+      );
+
+      expect(await claim('b')).toEqual([]);
+      expect(await store.renewLease(golf.id, 'b', 60_000)).toBe(false);
+      expect(await store.renewLease(golf.id, 'a', 60_000)).toBe(true);
+      expect(await claim('b')).toEqual([]);
+      // Run out by the database's clock: lost, even before anyone takes it.
+      await setLeaseUntil(knex, golf.id, -1_000);
+      expect(await store.renewLease(golf.id, 'a', 60_000)).toBe(false);
+      expect(await claim('b')).toEqual(['golf']);
+      expect(await store.renewLease(golf.id, 'a', 60_000)).toBe(false);
       // Only the holder releases it.
       await store.releaseLease(golf.id, 'a');
-      expect(await claim('c', at(22_000))).toEqual([]);
+      expect(await claim('c')).toEqual([]);
       await store.releaseLease(golf.id, 'b');
-      expect(await claim('c', new Date(Date.now() + 1_000))).toEqual(['golf']);
+      expect(await claim('c')).toEqual(['golf']);
+    });
+
+    it('writes for a lease holder only while it holds the lease, at its generation', async () => {
+      const { store, knex } = await createStoreAndKnex();
+      const hotel = await store.createInstance(record('hotel'));
+      const [claimed] = await store.claimDue({
+        owner: 'a',
+        leaseMs: 60_000,
+        limit: 1,
+      });
+      const lease = { id: hotel.id, owner: 'a', generation: 1 };
+      const event = (message: string) => ({
+        id: randomUUID(),
+        instanceId: hotel.id,
+        instanceName: 'hotel',
+        actor: 'supacontrol:reconciler',
+        action: 'status',
+        fromStatus: 'Pending' as const,
+        toStatus: 'Provisioning' as const,
+        message,
+        createdAt: new Date(),
+      });
+
+      const written = await store.updateLeased(
+        lease,
+        { status: 'Provisioning' },
+        { event: event('held'), retryInMs: 5_000 },
+      );
+      expect(written.status).toBe('Provisioning');
+      // The next attempt is set from the database's clock too.
+      const now = (await store.databaseTime()).getTime();
+      expect(written.nextAttemptAt!.getTime()).toBeGreaterThan(now + 3_000);
+      expect(written.nextAttemptAt!.getTime()).toBeLessThanOrEqual(now + 5_000);
+
+      // Not the owner.
+      await expect(
+        store.updateLeased(
+          { ...lease, owner: 'b' },
+          { status: 'Running' },
+          { event: event('not the owner') },
+        ),
+      ).rejects.toThrow(LeaseLostError);
+      // A new generation recorded meanwhile (by the API).
+      await store.updateInstance(hotel.id, { generation: 2 });
+      await expect(
+        store.updateLeased(
+          lease,
+          { status: 'Running' },
+          { event: event('old generation') },
+        ),
+      ).rejects.toThrow(GenerationChangedError);
+      await store.updateInstance(hotel.id, { generation: 1 });
+      // Run out by the database's clock, though nobody has taken it yet.
+      await setLeaseUntil(knex, hotel.id, -1);
+      await expect(
+        store.updateLeased(
+          lease,
+          { status: 'Running' },
+          { event: event('expired') },
+        ),
+      ).rejects.toThrow(LeaseLostError);
+      // Taken over by another owner (once due again).
+      expect(claimed.name).toBe('hotel');
+      await store.updateInstance(hotel.id, { nextAttemptAt: undefined });
+      const [taken] = await store.claimDue({
+        owner: 'b',
+        leaseMs: 60_000,
+        limit: 1,
+      });
+      expect(taken.name).toBe('hotel');
+      await expect(
+        store.updateLeased(
+          lease,
+          { status: 'Running' },
+          { event: event('taken') },
+        ),
+      ).rejects.toThrow(LeaseLostError);
+
+      // None of the refused writes changed anything or left an event.
+      expect((await store.getInstance('hotel'))?.status).toBe('Provisioning');
+      expect((await store.listEvents(hotel.id)).map(e => e.message)).toEqual([
+        'held',
+      ]);
+      await expect(
+        store.updateLeased({ ...lease, owner: 'b' }, { status: 'Running' }),
+      ).resolves.toMatchObject({ status: 'Running' });
+    });
+
+    it('writes an API change only on top of the generation it read', async () => {
+      const { store } = await createStoreAndKnex();
+      const india = await store.createInstance(record('india'));
+      const first = await store.updateAtGeneration(india.id, 1, {
+        generation: 2,
+        desiredState: 'deleted',
+      });
+      expect(first?.generation).toBe(2);
+      const second = await store.updateAtGeneration(
+        india.id,
+        1,
+        { generation: 2, status: 'Pending' },
+        {
+          event: {
+            id: randomUUID(),
+            instanceId: india.id,
+            instanceName: 'india',
+            actor: 'user:default/alice',
+            action: 'retry',
+            message: 'lost the race',
+            createdAt: new Date(),
+          },
+        },
+      );
+      expect(second).toBeUndefined();
+      expect((await store.getInstance('india'))?.desiredState).toBe('deleted');
+      expect(await store.listEvents(india.id)).toEqual([]);
     });
 
     it('claims only what is due, named, not excluded and not worked on since a time', async () => {
-      const store = await createStore();
-      const now = new Date('2026-12-01T10:00:00.000Z');
-      const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+      const { store, knex } = await createStoreAndKnex();
+      const now = await store.databaseTime();
       const ids: Record<string, string> = {};
       for (const [name, patch] of [
         ['hotel', {}],
-        ['india', { nextAttemptAt: new Date('2026-12-01T10:05:00.000Z') }],
+        ['india', { nextAttemptAt: new Date(now.getTime() + 300_000) }],
         ['juliet', { status: 'Failed' as const }],
         ['kilo', {}],
         ['lima', {}],
@@ -188,18 +334,18 @@ describe.each(databases.eachSupportedId())(
       }
       const claim = (options: Partial<Parameters<typeof store.claimDue>[0]>) =>
         store
-          .claimDue({ owner: 'a', now, leaseMs: 1_000, limit: 10, ...options })
+          .claimDue({ owner: 'a', leaseMs: 1_000, limit: 10, ...options })
           .then(claimed => claimed.map(i => i.name).sort());
       // Leases that ran out 30 s (kilo) and 120 s (lima) ago.
-      expect(await claim({ names: ['kilo'], now: ago(31) })).toEqual(['kilo']);
-      expect(await claim({ names: ['lima'], now: ago(121) })).toEqual(['lima']);
+      await setLeaseUntil(knex, ids.kilo, -30_000);
+      await setLeaseUntil(knex, ids.lima, -120_000);
 
       expect(
         await claim({
           names: ['hotel', 'india', 'juliet', 'kilo', 'lima'],
           exclude: [ids.hotel],
           // kilo was last worked on after this time: it had its turn in this pass.
-          workedBefore: ago(60),
+          workedBefore: new Date(now.getTime() - 60_000),
         }),
       ).toEqual(['lima']);
       // Never worked on first, then least recently worked on.

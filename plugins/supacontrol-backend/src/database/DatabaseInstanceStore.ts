@@ -3,9 +3,15 @@ import {
   isDatabaseConflictError,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { InstanceStore } from './InstanceStore';
+import {
+  GenerationChangedError,
+  InstanceLease,
+  InstancePatch,
+  InstanceStore,
+  LeaseLostError,
+} from './InstanceStore';
 import {
   InstanceEventRecord,
   InstanceRecord,
@@ -121,6 +127,20 @@ function toRow(
   return row;
 }
 
+async function insertEvent(db: Knex, event: InstanceEventRecord) {
+  await db('instance_events').insert({
+    id: event.id,
+    instance_id: event.instanceId ?? null,
+    instance_name: event.instanceName,
+    actor: event.actor,
+    action: event.action,
+    from_status: event.fromStatus ?? null,
+    to_status: event.toStatus ?? null,
+    message: event.message,
+    created_at: event.createdAt,
+  });
+}
+
 // Cursors are opaque to clients: the sort key of the last item, base64url-encoded.
 function encodeCursor(record: InstanceRecord): string {
   return Buffer.from(JSON.stringify([record.name, record.id])).toString(
@@ -233,7 +253,7 @@ export class DatabaseInstanceStore implements InstanceStore {
 
   async updateInstance(
     id: string,
-    patch: Partial<Omit<InstanceRecord, 'id' | 'name' | 'createdAt'>>,
+    patch: InstancePatch,
   ): Promise<InstanceRecord> {
     await this.#db('instances').where({ id }).update(toRow(patch));
     const row = await this.#db<InstanceRow>('instances').where({ id }).first();
@@ -243,28 +263,134 @@ export class DatabaseInstanceStore implements InstanceStore {
     return fromRow(row);
   }
 
+  async updateAtGeneration(
+    id: string,
+    generation: number,
+    patch: InstancePatch,
+    options: { event?: InstanceEventRecord } = {},
+  ): Promise<InstanceRecord | undefined> {
+    return this.#db.transaction(async trx => {
+      const count = await trx('instances')
+        .where({ id, generation })
+        .update(toRow(patch));
+      if (count === 0) return undefined;
+      if (options.event) await insertEvent(trx, options.event);
+      return fromRow(
+        (await trx<InstanceRow>('instances').where({ id }).first())!,
+      );
+    });
+  }
+
+  async updateLeased(
+    lease: InstanceLease,
+    patch: InstancePatch,
+    options: { event?: InstanceEventRecord; retryInMs?: number } = {},
+  ): Promise<InstanceRecord> {
+    const row: Record<string, unknown> = toRow(patch);
+    if (options.retryInMs !== undefined) {
+      row.next_attempt_at = this.#databaseNow(options.retryInMs);
+    }
+    return this.#db.transaction(async trx => {
+      // One statement decides: of a write racing a claim by another replica, or a renewal that
+      // came too late, exactly one side sees the lease as its own.
+      const count = await trx('instances')
+        .where({
+          id: lease.id,
+          lease_owner: lease.owner,
+          generation: lease.generation,
+        })
+        .where('lease_until', '>', this.#databaseNow())
+        .update(row);
+      if (count === 0) throw await this.#whyNotHeld(trx, lease);
+      if (options.event) await insertEvent(trx, options.event);
+      return fromRow(
+        (await trx<InstanceRow>('instances').where({ id: lease.id }).first())!,
+      );
+    });
+  }
+
+  /** The error a fenced write of `lease` that matched no row stands for. */
+  async #whyNotHeld(trx: Knex.Transaction, lease: InstanceLease) {
+    const current = await trx('instances')
+      .where({ id: lease.id })
+      .select(
+        'generation',
+        trx.raw(
+          `CASE WHEN lease_owner = ? AND lease_until > ${this.#nowSql()} THEN 1 ELSE 0 END AS held`,
+          [lease.owner],
+        ),
+      )
+      .first();
+    if (!current) {
+      return new NotFoundError(`Instance ${lease.id} no longer exists`);
+    }
+    if (Number(current.held) !== 1) {
+      return new LeaseLostError(
+        `The lease of instance ${lease.id} was lost (taken by another replica or run out)`,
+      );
+    }
+    return new GenerationChangedError(
+      `Instance ${lease.id} moved on to generation ${current.generation} while generation ${lease.generation} was being worked on`,
+    );
+  }
+
+  /**
+   * The database's clock as SQL, in the representation of the timestamp columns: PostgreSQL's
+   * timestamptz, and on SQLite the epoch milliseconds knex stores a Date as. `clock_timestamp()`
+   * rather than `now()`, which stands still for a whole transaction.
+   */
+  #nowSql(): string {
+    return this.#isSqlite()
+      ? "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)"
+      : 'clock_timestamp()';
+  }
+
+  /** The database's now plus `plusMs`, as a value for a timestamp column or a comparison. */
+  #databaseNow(plusMs = 0): Knex.Raw {
+    return this.#isSqlite()
+      ? this.#db.raw(`(${this.#nowSql()} + ?)`, [Math.round(plusMs)])
+      : this.#db.raw(
+          `(${this.#nowSql()} + ?::double precision * interval '1 millisecond')`,
+          [Math.round(plusMs)],
+        );
+  }
+
+  #isSqlite(): boolean {
+    return String(this.#db.client.config.client).includes('sqlite');
+  }
+
+  async databaseTime(): Promise<Date> {
+    const row = await this.#db
+      .select(this.#db.raw(`${this.#nowSql()} AS now`))
+      .first();
+    return toDate(row.now);
+  }
+
   async claimDue(options: {
     owner: string;
-    now: Date;
     leaseMs: number;
     limit: number;
     names?: string[];
     workedBefore?: Date;
     exclude?: string[];
   }): Promise<InstanceRecord[]> {
-    const { owner, now, leaseMs, limit, names, exclude } = options;
-    // lease_until is the end of a held lease, or when the last one was released.
-    const free =
-      options.workedBefore && options.workedBefore < now
-        ? options.workedBefore
-        : now;
+    const { owner, leaseMs, limit, names, exclude, workedBefore } = options;
+    // lease_until is the end of a held lease, or when the last one was released; either way it
+    // is free once the database's clock has passed it.
+    const free = (b: Knex.QueryBuilder) =>
+      b.whereNull('lease_until').orWhere(inner => {
+        inner.where('lease_until', '<=', this.#databaseNow());
+        if (workedBefore) inner.where('lease_until', '<', workedBefore);
+      });
     const due = this.#db<InstanceRow>('instances')
       .whereNull('deleted_at')
       .whereNot({ status: 'Failed' })
       .where(b =>
-        b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now),
+        b
+          .whereNull('next_attempt_at')
+          .orWhere('next_attempt_at', '<=', this.#databaseNow()),
       )
-      .where(b => b.whereNull('lease_until').orWhere('lease_until', '<', free))
+      .where(free)
       // Least recently worked on first (lease_until is kept as "last worked" after release), so
       // that with more due instances than `limit` every one gets its turn.
       .orderByRaw('CASE WHEN lease_until IS NULL THEN 0 ELSE 1 END')
@@ -278,12 +404,10 @@ export class DatabaseInstanceStore implements InstanceStore {
       // The lease is taken by a conditional UPDATE; of two replicas racing, one updates 1 row.
       const count = await this.#db('instances')
         .where({ id })
-        .where(b =>
-          b.whereNull('lease_until').orWhere('lease_until', '<', free),
-        )
+        .where(free)
         .update({
           lease_owner: owner,
-          lease_until: new Date(now.getTime() + leaseMs),
+          lease_until: this.#databaseNow(leaseMs),
         });
       if (count === 1) {
         const row = await this.#db<InstanceRow>('instances')
@@ -295,31 +419,33 @@ export class DatabaseInstanceStore implements InstanceStore {
     return claimed;
   }
 
-  async renewLease(id: string, owner: string, until: Date): Promise<boolean> {
+  async renewLease(
+    id: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean> {
     const count = await this.#db('instances')
       .where({ id, lease_owner: owner })
-      .update({ lease_until: until });
+      .where('lease_until', '>', this.#databaseNow())
+      .update({ lease_until: this.#databaseNow(leaseMs) });
     return count === 1;
   }
 
   async releaseLease(id: string, owner: string): Promise<void> {
     await this.#db('instances')
       .where({ id, lease_owner: owner })
-      .update({ lease_owner: null, lease_until: new Date() });
+      .update({ lease_owner: null, lease_until: this.#databaseNow() });
+  }
+
+  async countLive(query: { owner?: string }): Promise<number> {
+    const builder = this.#db('instances').whereNull('deleted_at');
+    if (query.owner) builder.where({ owner: query.owner });
+    const [{ count }] = await builder.count({ count: '*' });
+    return Number(count);
   }
 
   async addEvent(event: InstanceEventRecord): Promise<void> {
-    await this.#db('instance_events').insert({
-      id: event.id,
-      instance_id: event.instanceId ?? null,
-      instance_name: event.instanceName,
-      actor: event.actor,
-      action: event.action,
-      from_status: event.fromStatus ?? null,
-      to_status: event.toStatus ?? null,
-      message: event.message,
-      created_at: event.createdAt,
-    });
+    await insertEvent(this.#db, event);
   }
 
   async listEvents(instanceId: string): Promise<InstanceEventRecord[]> {

@@ -1,8 +1,42 @@
+import { CustomErrorBase } from '@backstage/errors';
 import {
   InstanceEventRecord,
   InstanceRecord,
   ListInstancesQuery,
 } from './types';
+
+/** The fields of an instance a write may change. */
+export type InstancePatch = Partial<
+  Omit<InstanceRecord, 'id' | 'name' | 'createdAt'>
+>;
+
+/**
+ * What a reconciler holds while it works on an instance: the lease (by owner) and the generation
+ * it claimed, i.e. the desired state it is moving the instance toward.
+ */
+export interface InstanceLease {
+  id: string;
+  owner: string;
+  generation: number;
+}
+
+/**
+ * A fenced write found that its lease had been taken by another owner or had run out (by the
+ * database's clock). Nothing was written; the holder must stop, since another replica may now be
+ * working on the instance.
+ */
+export class LeaseLostError extends CustomErrorBase {
+  name = 'LeaseLostError' as const;
+}
+
+/**
+ * A fenced write found the instance at a newer generation than the one its lease was taken for
+ * (the API recorded a new desired state meanwhile). Nothing was written; the next pass works
+ * toward the new generation.
+ */
+export class GenerationChangedError extends CustomErrorBase {
+  name = 'GenerationChangedError' as const;
+}
 
 /** Persistence of instances and their history. */
 export interface InstanceStore {
@@ -15,29 +49,56 @@ export interface InstanceStore {
     totalCount: number;
     nextCursor?: string;
   }>;
-  /** Writes the changed fields of an instance, keyed by id. */
-  updateInstance(
+  /** Live (not deleted) instances, of one owner or all. */
+  countLive(query: { owner?: string }): Promise<number>;
+  /** Writes the changed fields of an instance, keyed by id, unconditionally. */
+  updateInstance(id: string, patch: InstancePatch): Promise<InstanceRecord>;
+  /**
+   * Writes the patch (and the event, in the same transaction) only if the instance is still at
+   * `generation`; undefined, with nothing written, when another write changed it first. For API
+   * writes, which record a new desired state on top of the one they read.
+   */
+  updateAtGeneration(
     id: string,
-    patch: Partial<Omit<InstanceRecord, 'id' | 'name' | 'createdAt'>>,
+    generation: number,
+    patch: InstancePatch,
+    options?: { event?: InstanceEventRecord },
+  ): Promise<InstanceRecord | undefined>;
+  /**
+   * The reconciler's write: the patch (and the event, in the same transaction) only while the
+   * lease is held by `lease.owner` and has not run out by the database's clock, and the instance
+   * is still at `lease.generation`. Otherwise nothing is written and it throws
+   * {@link LeaseLostError} or {@link GenerationChangedError}. `retryInMs` sets the next attempt
+   * that long after the database's now.
+   */
+  updateLeased(
+    lease: InstanceLease,
+    patch: InstancePatch,
+    options?: { event?: InstanceEventRecord; retryInMs?: number },
   ): Promise<InstanceRecord>;
+  /** The database's clock, which every lease is measured by (replicas' clocks may disagree). */
+  databaseTime(): Promise<Date>;
   /**
    * Takes the lease of up to `limit` instances that need work (not Deleted, not Failed, due) and
-   * whose lease is free or expired. Atomic per instance, so replicas never work on one at once.
+   * whose lease is free or expired, for `leaseMs` from the database's now. Atomic per instance,
+   * so replicas never work on one at once.
    */
   claimDue(options: {
     owner: string;
-    now: Date;
     leaseMs: number;
     limit: number;
     /** Only these instances (by name). */
     names?: string[];
-    /** Only instances last worked on (lease taken or released) before this time. */
+    /** Only instances last worked on (lease taken or released) before this database time. */
     workedBefore?: Date;
     /** Never these instances (by id). */
     exclude?: string[];
   }): Promise<InstanceRecord[]>;
-  /** Extends a held lease; false when another owner has taken it. */
-  renewLease(id: string, owner: string, until: Date): Promise<boolean>;
+  /**
+   * Extends a held lease to `leaseMs` from the database's now; false when another owner has
+   * taken it or it has already run out (then it is lost, even if nobody took it yet).
+   */
+  renewLease(id: string, owner: string, leaseMs: number): Promise<boolean>;
   releaseLease(id: string, owner: string): Promise<void>;
   addEvent(event: InstanceEventRecord): Promise<void>;
   listEvents(instanceId: string): Promise<InstanceEventRecord[]>;

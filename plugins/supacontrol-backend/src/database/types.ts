@@ -75,7 +75,6 @@ export interface ApiKeyRecord {
   id: string;
   name: string;
   owner: string;
-  ownershipRefs: string[];
   prefix: string;
   secretHash: string;
   scopes: ApiKeyScope[];

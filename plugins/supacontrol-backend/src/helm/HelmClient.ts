@@ -31,11 +31,26 @@ export class HelmError extends Error {
   }
 }
 
+/**
+ * What each call takes besides its arguments: a signal that stops it, killing the helm process
+ * with SIGKILL (the reconciler's, when it loses the lease of the instance).
+ */
+export interface HelmCallOptions {
+  signal?: AbortSignal;
+}
+
 export interface HelmClientOptions {
   binary: string;
   kubeconfigPath?: string;
   kubeContext?: string;
   timeoutMs: number;
+}
+
+/** What a call stopped by its signal rejects with: the signal's reason, if it is an error. */
+function stopped(args: string[], signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new HelmError(`helm ${args[0]} was stopped`, '', null);
 }
 
 /**
@@ -59,16 +74,13 @@ export class HelmClient {
   async status(
     release: string,
     namespace: string,
+    options: HelmCallOptions = {},
   ): Promise<HelmRelease | undefined> {
     try {
-      const out = await this.#run([
-        'status',
-        release,
-        '--namespace',
-        namespace,
-        '-o',
-        'json',
-      ]);
+      const out = await this.#run(
+        ['status', release, '--namespace', namespace, '-o', 'json'],
+        options,
+      );
       return JSON.parse(out) as HelmRelease;
     } catch (error) {
       if (
@@ -82,12 +94,14 @@ export class HelmClient {
   }
 
   /** `helm upgrade --install` without waiting: the reconciler watches readiness itself. */
-  async upgradeInstall(options: {
-    release: string;
-    namespace: string;
-    chart: ChartSource;
-    values: Record<string, unknown>;
-  }): Promise<HelmRelease> {
+  async upgradeInstall(
+    options: {
+      release: string;
+      namespace: string;
+      chart: ChartSource;
+      values: Record<string, unknown>;
+    } & HelmCallOptions,
+  ): Promise<HelmRelease> {
     const dir = await mkdtemp(join(tmpdir(), 'supacontrol-helm-'));
     const valuesFile = join(dir, 'values.json');
     try {
@@ -111,32 +125,49 @@ export class HelmClient {
         '-o',
         'json',
       ];
-      return JSON.parse(await this.#run(args)) as HelmRelease;
+      return JSON.parse(
+        await this.#run(args, { signal: options.signal }),
+      ) as HelmRelease;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
   /** The rendered manifest of the installed release (`helm get manifest`). */
-  async manifest(release: string, namespace: string): Promise<string> {
-    return this.#run(['get', 'manifest', release, '--namespace', namespace]);
+  async manifest(
+    release: string,
+    namespace: string,
+    options: HelmCallOptions = {},
+  ): Promise<string> {
+    return this.#run(
+      ['get', 'manifest', release, '--namespace', namespace],
+      options,
+    );
   }
 
   /** Rolls a release back to its previous revision (to clear an interrupted upgrade). */
-  async rollback(release: string, namespace: string): Promise<void> {
-    await this.#run([
-      'rollback',
-      release,
-      '--namespace',
-      namespace,
-      '--wait=false',
-    ]);
+  async rollback(
+    release: string,
+    namespace: string,
+    options: HelmCallOptions = {},
+  ): Promise<void> {
+    await this.#run(
+      ['rollback', release, '--namespace', namespace, '--wait=false'],
+      options,
+    );
   }
 
   /** `helm uninstall`; succeeds when the release is already gone. */
-  async uninstall(release: string, namespace: string): Promise<void> {
+  async uninstall(
+    release: string,
+    namespace: string,
+    options: HelmCallOptions = {},
+  ): Promise<void> {
     try {
-      await this.#run(['uninstall', release, '--namespace', namespace]);
+      await this.#run(
+        ['uninstall', release, '--namespace', namespace],
+        options,
+      );
     } catch (error) {
       if (error instanceof HelmError && /not found/.test(error.stderr)) {
         return;
@@ -170,12 +201,20 @@ export class HelmClient {
     }
   }
 
-  #run(args: string[]): Promise<string> {
+  #run(args: string[], options: HelmCallOptions = {}): Promise<string> {
     const { binary, kubeconfigPath, kubeContext, timeoutMs } = this.#options;
+    const { signal } = options;
     const fullArgs = [...args];
     if (kubeconfigPath) fullArgs.push('--kubeconfig', kubeconfigPath);
     if (kubeContext) fullArgs.push('--kube-context', kubeContext);
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(stopped(args, signal));
+        return;
+      }
+      // SIGKILL on timeout and on abort: helm must not go on writing release state after we
+      // let go. (execFile's own `signal` option would send SIGTERM, which helm may outlive.)
+      let onAbort: (() => void) | undefined;
       const child = execFile(
         binary,
         fullArgs,
@@ -187,7 +226,10 @@ export class HelmClient {
         },
         (error, stdout, stderr) => {
           this.#children.delete(child);
-          if (error) {
+          if (onAbort) signal?.removeEventListener('abort', onAbort);
+          if (error && signal?.aborted) {
+            reject(stopped(args, signal));
+          } else if (error) {
             const text = String(stderr).trim() || error.message;
             reject(
               new HelmError(
@@ -205,6 +247,10 @@ export class HelmClient {
         },
       );
       this.#children.add(child);
+      if (signal) {
+        onAbort = () => child.kill('SIGKILL');
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
     });
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '../config/SupaControlConfig';
 import { ExpectedWorkload, InstanceRecord } from '../database/types';
 import { parseAllDocuments } from 'yaml';
-import { HelmClient, HelmRelease } from '../helm/HelmClient';
+import { HelmCallOptions, HelmClient, HelmRelease } from '../helm/HelmClient';
 import {
   KubernetesClient,
   LABELS,
@@ -42,6 +42,24 @@ export class NamespaceTerminatingError extends Error {
       `Namespace ${namespace} is being deleted; it is recreated once it is gone`,
     );
     this.name = 'NamespaceTerminatingError';
+  }
+}
+
+/**
+ * The instance Secret of an instance that has been provisioned is gone. It is never generated
+ * again: the instance's database keeps the passwords and keys of the old one, so new values would
+ * break it at its next restart. It must be restored.
+ */
+export class InstanceSecretMissingError extends Error {
+  constructor(record: Pick<InstanceRecord, 'name' | 'namespace'>) {
+    super(
+      `The instance Secret ${INSTANCE_SECRET_NAME} in namespace ${record.namespace} is missing; ` +
+        "it is not generated again, since the instance's database still uses its passwords and keys. " +
+        `Restore the Secret ${INSTANCE_SECRET_NAME} in namespace ${record.namespace} from your backup, ` +
+        `with the keys ${SECRET_KEYS.join(', ')}, then retry: ` +
+        `POST /v1/instances/${record.name}/retry or supactl instances retry ${record.name}`,
+    );
+    this.name = 'InstanceSecretMissingError';
   }
 }
 
@@ -222,12 +240,21 @@ export class InstanceDriver {
   /**
    * The instance Secret: generated once; missing keys are added, present ones never change. The
    * SMTP credentials of the plan are copied in (and follow their source Secret when it changes).
+   * With `mustExist` (the instance has been provisioned with it), a missing Secret is an
+   * {@link InstanceSecretMissingError}, never generated anew.
    */
-  async ensureSecret(record: InstanceRecord, plan?: PlanConfig): Promise<void> {
+  async ensureSecret(
+    record: InstanceRecord,
+    plan?: PlanConfig,
+    options: { mustExist?: boolean } = {},
+  ): Promise<void> {
     const existing = await this.#kube.getSecret(
       record.namespace,
       INSTANCE_SECRET_NAME,
     );
+    if (!existing && options.mustExist) {
+      throw new InstanceSecretMissingError(record);
+    }
     const current = decodeSecretData(existing?.data);
     const smtp = await this.#smtpSecretData(plan?.smtp);
     const smtpCurrent = decodeSecretKeys(existing?.data, SMTP_SECRET_KEYS);
@@ -263,8 +290,9 @@ export class InstanceDriver {
 
   async releaseStatus(
     record: InstanceRecord,
+    options: HelmCallOptions = {},
   ): Promise<HelmRelease | undefined> {
-    return this.#helm.status(record.name, record.namespace);
+    return this.#helm.status(record.name, record.namespace, options);
   }
 
   /**
@@ -274,29 +302,38 @@ export class InstanceDriver {
   async ensureRelease(
     record: InstanceRecord,
     plan: PlanConfig,
+    options: HelmCallOptions = {},
   ): Promise<ExpectedWorkload[]> {
-    const release = await this.releaseStatus(record);
+    const release = await this.releaseStatus(record, options);
     const status = release?.info.status;
     if (
       status === 'pending-install' ||
       (status === 'failed' && release!.version === 1)
     ) {
-      await this.#helm.uninstall(record.name, record.namespace);
+      await this.#helm.uninstall(record.name, record.namespace, options);
     } else if (status === 'pending-upgrade' || status === 'pending-rollback') {
-      await this.#helm.rollback(record.name, record.namespace);
+      await this.#helm.rollback(record.name, record.namespace, options);
     }
     await this.#helm.upgradeInstall({
       release: record.name,
       namespace: record.namespace,
       chart: this.#chartFor(record),
       values: this.values(record, plan, await this.#deniedEgress()),
+      signal: options.signal,
     });
-    return this.expectedWorkloads(record);
+    return this.expectedWorkloads(record, options);
   }
 
   /** Deployments and StatefulSets of the installed release, from its manifest. */
-  async expectedWorkloads(record: InstanceRecord): Promise<ExpectedWorkload[]> {
-    const manifest = await this.#helm.manifest(record.name, record.namespace);
+  async expectedWorkloads(
+    record: InstanceRecord,
+    options: HelmCallOptions = {},
+  ): Promise<ExpectedWorkload[]> {
+    const manifest = await this.#helm.manifest(
+      record.name,
+      record.namespace,
+      options,
+    );
     return parseAllDocuments(manifest)
       .map(doc => doc.toJS() as any)
       .filter(o => o && (o.kind === 'Deployment' || o.kind === 'StatefulSet'))
@@ -480,8 +517,11 @@ export class InstanceDriver {
     return components.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async uninstall(record: InstanceRecord): Promise<void> {
-    await this.#helm.uninstall(record.name, record.namespace);
+  async uninstall(
+    record: InstanceRecord,
+    options: HelmCallOptions = {},
+  ): Promise<void> {
+    await this.#helm.uninstall(record.name, record.namespace, options);
   }
 
   /** Deletes the namespace if it is ours; `gone` once it no longer exists. */

@@ -7,7 +7,9 @@ import {
   DatabaseInstanceStore,
   migrateSupaControlDatabase,
 } from '../database/DatabaseInstanceStore';
+import { LeaseLostError } from '../database/InstanceStore';
 import { ExpectedWorkload, InstanceRecord } from '../database/types';
+import { HelmError } from '../helm/HelmClient';
 import { LABELS } from '../kubernetes/KubernetesClient';
 import { InstanceDriver, Workloads } from './InstanceDriver';
 import { InstanceReconciler } from './InstanceReconciler';
@@ -136,4 +138,133 @@ it('works on each instance once at a time, within the concurrency, when steps ou
   expect(seen.maxActive).toBe(2);
   // One install each: no instance was taken again while its install ran.
   expect(seen.installs).toBe(6);
+});
+
+/** A driver for one instance whose Helm step runs `install` (given the step's signal). */
+function scriptedDriver(
+  install: (record: InstanceRecord, signal?: AbortSignal) => Promise<void>,
+) {
+  const driver = {
+    kubernetes: {
+      requestCount: 0,
+      listWorkloads: async (): Promise<Workloads> => ({
+        deployments: [],
+        statefulSets: [],
+      }),
+    },
+    components: () => [],
+    ensureNamespace: async () => {},
+    ensureSecret: async () => {},
+    releaseStatus: async () => undefined,
+    ensureRelease: async (
+      record: InstanceRecord,
+      _plan: unknown,
+      options: { signal?: AbortSignal } = {},
+    ) => {
+      await install(record, options.signal);
+      return [];
+    },
+    expectedWorkloads: async () => [],
+    namespaceOwnership: async () => 'ours' as const,
+    readSecret: async () => ({}),
+    uninstall: async () => {},
+    deleteNamespace: async () => 'gone' as const,
+  };
+  return driver as unknown as InstanceDriver;
+}
+
+async function sqliteStore() {
+  const knex = await databases.init('SQLITE_3');
+  const store = DatabaseInstanceStore.create({
+    client: await migrateSupaControlDatabase({ getClient: async () => knex }),
+  });
+  return { knex, store };
+}
+
+it('stops a step whose lease is lost, aborting its helm call, and writes nothing more', async () => {
+  const { knex, store } = await sqliteStore();
+  const record = await store.createInstance(instanceRecord('lost'));
+  let aborted: unknown;
+  const reconciler = InstanceReconciler.create({
+    store,
+    driver: scriptedDriver(async (_record, signal) => {
+      // Another replica's claim: the lease ran out by the database's clock.
+      await knex('instances')
+        .where({ id: record.id })
+        .update({ lease_until: Date.now() - 60_000 });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, 10_000);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          aborted = signal.reason;
+          reject(signal.reason);
+        });
+      });
+    }),
+    config: readSupaControlConfig(
+      new ConfigReader({
+        supacontrol: { reconcile: { leaseSeconds: 1, maxAttempts: 1 } },
+      }),
+    ),
+    logger: mockServices.logger.mock(),
+  });
+  try {
+    await reconciler.reconcileAll({ names: ['lost'] });
+  } finally {
+    reconciler.stop();
+  }
+  expect(aborted).toBeInstanceOf(LeaseLostError);
+  const after = (await store.getInstance('lost'))!;
+  // Still in the step it lost: no failure recorded, no step completed, not Failed.
+  expect(after.status).toBe('Provisioning');
+  expect(after.failureCount).toBe(0);
+  expect(after.lastError).toBeUndefined();
+  expect(after.observedGeneration).toBe(0);
+  expect(after.conditions.find(c => c.type === 'ReleaseDeployed')?.status).toBe(
+    'Unknown',
+  );
+  expect((await store.listEvents(record.id)).map(e => e.toStatus)).toEqual([
+    'Provisioning',
+  ]);
+});
+
+it('does not mark Failed an instance whose desired state changed during its last failing attempt', async () => {
+  const { store } = await sqliteStore();
+  const record = await store.createInstance(instanceRecord('moved'));
+  const reconciler = InstanceReconciler.create({
+    store,
+    driver: scriptedDriver(async () => {
+      // A DELETE arrives while the last allowed attempt is failing.
+      await store.updateAtGeneration(record.id, 1, {
+        desiredState: 'deleted',
+        status: 'Deleting',
+        generation: 2,
+      });
+      throw new HelmError('helm upgrade failed: boom', 'boom', 1);
+    }),
+    config: readSupaControlConfig(
+      new ConfigReader({
+        supacontrol: { reconcile: { leaseSeconds: 5, maxAttempts: 1 } },
+      }),
+    ),
+    logger: mockServices.logger.mock(),
+  });
+  try {
+    await reconciler.reconcileAll({ names: ['moved'] });
+    expect((await store.getInstance('moved'))!).toMatchObject({
+      status: 'Deleting',
+      failureCount: 0,
+      lastError: undefined,
+    });
+    // The next pass works toward the new desired state.
+    await reconciler.reconcileAll({ names: ['moved'] });
+  } finally {
+    reconciler.stop();
+  }
+  expect((await store.getInstance('moved'))!.status).toBe('Deleted');
+  expect(
+    (await store.listEvents(record.id)).map(
+      e => `${e.fromStatus}>${e.toStatus}`,
+    ),
+  ).toEqual(['Pending>Provisioning', 'Deleting>Deleted']);
 });

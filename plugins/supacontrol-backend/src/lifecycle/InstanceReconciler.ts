@@ -2,17 +2,29 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { InstanceStatus } from '@internal/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { SupaControlConfig } from '../config/SupaControlConfig';
-import { InstanceStore } from '../database/InstanceStore';
-import { ExpectedWorkload, InstanceRecord } from '../database/types';
+import {
+  GenerationChangedError,
+  InstanceLease,
+  InstancePatch,
+  InstanceStore,
+  LeaseLostError,
+} from '../database/InstanceStore';
+import {
+  ExpectedWorkload,
+  InstanceEventRecord,
+  InstanceRecord,
+} from '../database/types';
 import { HelmError } from '../helm/HelmClient';
 import { describeKubernetesError } from '../kubernetes/KubernetesClient';
 import { removeCondition, setCondition } from './conditions';
 import {
   ForeignNamespaceError,
   InstanceDriver,
+  InstanceSecretMissingError,
   NamespaceTerminatingError,
   Workloads,
 } from './InstanceDriver';
+import { keepLease } from './leaseKeeper';
 import { assertTransition } from './stateMachine';
 import { isTransientError } from './transientErrors';
 
@@ -35,11 +47,41 @@ function failpoint(name: string, delayMs = 0): void {
 /** What one reconcile of an instance ended with. */
 type Outcome = { record: InstanceRecord; waiting: boolean };
 
+/**
+ * What the reconcile of one claimed instance works with: the lease that fences every write (owner
+ * and generation), and the signal that stops its helm processes once the lease is lost.
+ */
+type Claim = { lease: InstanceLease; signal: AbortSignal };
+
+/** Why a worker had to let go of an instance: not a failure of the instance. */
+function isLetGo(error: unknown, claim: Claim): boolean {
+  return (
+    error instanceof LeaseLostError ||
+    error instanceof GenerationChangedError ||
+    claim.signal.aborted
+  );
+}
+
 function describeError(error: unknown): string {
-  if (error instanceof HelmError || error instanceof ForeignNamespaceError) {
+  if (
+    error instanceof HelmError ||
+    error instanceof ForeignNamespaceError ||
+    error instanceof InstanceSecretMissingError
+  ) {
     return error.message;
   }
   return describeKubernetesError(error);
+}
+
+/**
+ * Whether the instance Secret is in use: created by a completed Secret step, or the release was
+ * installed with it. Such a Secret is restored by its owner when lost, never generated again.
+ */
+function secretInUse(record: InstanceRecord): boolean {
+  return (
+    record.observedGeneration > 0 ||
+    record.conditions.some(c => c.type === 'SecretReady' && c.status === 'True')
+  );
 }
 
 /**
@@ -48,6 +90,11 @@ function describeError(error: unknown): string {
  * one), runs idempotent steps, and writes progress to the database before and after each step, so
  * that a crash at any point is finished by the next pass, here or on another replica. Failures
  * back off exponentially; after `maxAttempts` the instance is `Failed` until retried.
+ *
+ * The lease is a fence, not advice: every write is conditional on still holding it (by the
+ * database's clock) and on the generation it was claimed at, and a step that loses it is stopped
+ * with its helm process killed. So a replica that stalled past its lease, or whose instance got a
+ * new desired state meanwhile, never overwrites what came after it.
  */
 export class InstanceReconciler {
   readonly #store: InstanceStore;
@@ -138,7 +185,8 @@ export class InstanceReconciler {
    */
   async reconcileAll(options?: { names?: string[] }): Promise<void> {
     if (this.#stopped) return;
-    const passStart = new Date();
+    // Compared with lease_until, which is database time.
+    const passStart = await this.#store.databaseTime();
     const before = this.#driver.kubernetes.requestCount;
     // One listing of every instance's workloads per pass, however many instances there are.
     let workloads: Promise<Workloads | undefined> | undefined;
@@ -199,7 +247,6 @@ export class InstanceReconciler {
       }
       const [record] = await this.#store.claimDue({
         owner: this.#owner,
-        now: new Date(),
         leaseMs: this.#config.reconcile.leaseMs,
         limit: 1,
         names,
@@ -230,52 +277,89 @@ export class InstanceReconciler {
     record: InstanceRecord,
     workloads: Workloads | undefined,
   ) {
-    const renew = setInterval(() => {
-      this.#store
-        .renewLease(
-          record.id,
-          this.#owner,
-          new Date(Date.now() + this.#config.reconcile.leaseMs),
-        )
-        .then(held => {
-          if (!held) {
-            this.#logger.warn(
-              'Lost the lease of an instance while working on it',
-              {
-                instance: record.name,
-              },
-            );
-          }
-        })
-        .catch(() => {});
-    }, Math.max(1000, this.#config.reconcile.leaseMs / 3));
+    const lease: InstanceLease = {
+      id: record.id,
+      owner: this.#owner,
+      generation: record.generation,
+    };
+    const kept = keepLease({
+      store: this.#store,
+      lease,
+      instance: record.name,
+      leaseMs: this.#config.reconcile.leaseMs,
+      logger: this.#logger,
+    });
+    const claim: Claim = { lease, signal: kept.signal };
     let waiting = false;
     try {
-      const outcome =
-        record.desiredState === 'deleted'
-          ? await this.#reconcileDeletion(record)
-          : await this.#reconcileRunning(record, workloads);
-      waiting = outcome.waiting;
-      if (
-        waiting ||
-        record.failureCount > 0 ||
-        record.lastError ||
-        record.nextAttemptAt
-      ) {
-        await this.#store.updateInstance(record.id, {
-          failureCount: 0,
-          nextAttemptAt: waiting ? new Date(Date.now() + POLL_MS) : undefined,
-          lastError: undefined,
-          updatedAt: new Date(),
-        });
+      try {
+        const outcome =
+          record.desiredState === 'deleted'
+            ? await this.#reconcileDeletion(claim, record)
+            : await this.#reconcileRunning(claim, record, workloads);
+        waiting = outcome.waiting;
+        if (
+          waiting ||
+          record.failureCount > 0 ||
+          record.lastError ||
+          record.nextAttemptAt
+        ) {
+          await this.#write(
+            claim,
+            {
+              failureCount: 0,
+              ...(!waiting && { nextAttemptAt: undefined }),
+              lastError: undefined,
+              updatedAt: new Date(),
+            },
+            { retryInMs: waiting ? POLL_MS : undefined },
+          );
+        }
+      } catch (error) {
+        if (isLetGo(error, claim)) throw error;
+        await this.#recordFailure(claim, record, error);
       }
     } catch (error) {
-      await this.#recordFailure(record, error);
+      if (!isLetGo(error, claim)) throw error;
+      waiting = false;
+      this.#letGo(record, error);
     } finally {
-      clearInterval(renew);
+      kept.stop();
       await this.#store.releaseLease(record.id, this.#owner).catch(() => {});
     }
     if (waiting) this.#followUp(record.name, POLL_MS);
+  }
+
+  /**
+   * Stops working on an instance without recording a failure: its lease is gone (another replica
+   * carries on), or it has a new generation (the next pass works toward that).
+   */
+  #letGo(record: InstanceRecord, error: unknown) {
+    if (error instanceof GenerationChangedError) {
+      this.#logger.info(
+        `Instance ${record.name} got a new desired state while generation ${record.generation} was being applied; starting over`,
+        { instance: record.name },
+      );
+      this.#followUp(record.name, 0);
+      return;
+    }
+    this.#logger.warn(
+      `Stopped working on instance ${
+        record.name
+      }: its lease was lost, so nothing more is written (${String(error)})`,
+      { instance: record.name },
+    );
+  }
+
+  /** A write of the reconciler: only while it holds the lease, at the claimed generation. */
+  #write(
+    claim: Claim,
+    patch: InstancePatch,
+    options?: { event?: InstanceEventRecord; retryInMs?: number },
+  ): Promise<InstanceRecord> {
+    // Lost locally (renewal refused or failing): no write, even if the database would still take it.
+    claim.signal.throwIfAborted();
+    return this.#store.updateLeased(claim.lease, patch, options);
   }
 
   #followUp(name: string, delayMs: number) {
@@ -288,7 +372,7 @@ export class InstanceReconciler {
     this.#timers.add(timer);
   }
 
-  async #recordFailure(record: InstanceRecord, error: unknown) {
+  async #recordFailure(claim: Claim, record: InstanceRecord, error: unknown) {
     const fresh = (await this.#store.getInstance(record.name)) ?? record;
     const message = describeError(error);
     const failures = fresh.failureCount + 1;
@@ -305,6 +389,14 @@ export class InstanceReconciler {
       message: `Attempt ${failures} of ${maxAttempts}: ${message}`,
     });
     const transient = isTransientError(error);
+    if (error instanceof InstanceSecretMissingError) {
+      conditions = setCondition(conditions, {
+        type: 'SecretReady',
+        status: 'False',
+        reason: 'Missing',
+        message: error.message,
+      });
+    }
     if (transient) {
       conditions = setCondition(fresh.conditions, {
         type: 'Reconciled',
@@ -313,11 +405,16 @@ export class InstanceReconciler {
         message: `The cluster did not answer (attempt ${failures}); retrying: ${message}`,
       });
     }
-    if (failures >= maxAttempts && !transient) {
+    // A missing Secret in use does not come back by trying again: it waits for its owner.
+    const permanent = error instanceof InstanceSecretMissingError;
+    if ((failures >= maxAttempts && !transient) || permanent) {
+      // Fenced by the claimed generation: if a new desired state (a DELETE) arrived during this
+      // last attempt, nothing is written and the instance is not Failed.
       await this.#transition(
+        claim,
         fresh,
         'Failed',
-        `Gave up after ${failures} attempts: ${message}`,
+        permanent ? message : `Gave up after ${failures} attempts: ${message}`,
         {
           failureCount: failures,
           lastError: message,
@@ -328,47 +425,52 @@ export class InstanceReconciler {
       return;
     }
     const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1));
-    await this.#store.updateInstance(record.id, {
-      failureCount: failures,
-      lastError: message,
-      conditions,
-      nextAttemptAt: new Date(Date.now() + delay),
-      updatedAt: new Date(),
-    });
+    await this.#write(
+      claim,
+      {
+        failureCount: failures,
+        lastError: message,
+        conditions,
+        updatedAt: new Date(),
+      },
+      { retryInMs: delay },
+    );
     this.#followUp(record.name, delay);
   }
 
-  /** Writes a status change (checked against the state machine) and its history entry. */
+  /**
+   * Writes a status change (checked against the state machine) and its history entry, in one
+   * fenced write: a worker that lost its lease records no event either.
+   */
   async #transition(
+    claim: Claim,
     record: InstanceRecord,
     to: InstanceStatus,
     message: string,
-    patch: Partial<InstanceRecord> = {},
+    patch: InstancePatch = {},
   ): Promise<InstanceRecord> {
     if (record.status === to) {
-      return this.#store.updateInstance(record.id, {
-        ...patch,
-        updatedAt: new Date(),
-      });
+      return this.#write(claim, { ...patch, updatedAt: new Date() });
     }
     assertTransition(record.status, to);
     const now = new Date();
-    const updated = await this.#store.updateInstance(record.id, {
-      ...patch,
-      status: to,
-      updatedAt: now,
-    });
-    await this.#store.addEvent({
-      id: randomUUID(),
-      instanceId: record.id,
-      instanceName: record.name,
-      actor: ACTOR,
-      action: 'status',
-      fromStatus: record.status,
-      toStatus: to,
-      message,
-      createdAt: now,
-    });
+    const updated = await this.#write(
+      claim,
+      { ...patch, status: to, updatedAt: now },
+      {
+        event: {
+          id: randomUUID(),
+          instanceId: record.id,
+          instanceName: record.name,
+          actor: ACTOR,
+          action: 'status',
+          fromStatus: record.status,
+          toStatus: to,
+          message,
+          createdAt: now,
+        },
+      },
+    );
     this.#logger.info(`Instance ${record.name}: ${record.status} → ${to}`, {
       instance: record.name,
     });
@@ -376,6 +478,7 @@ export class InstanceReconciler {
   }
 
   async #step(
+    claim: Claim,
     record: InstanceRecord,
     type: string,
     reason: string,
@@ -384,7 +487,7 @@ export class InstanceReconciler {
   ): Promise<InstanceRecord> {
     // Before: the step is under way. After: it is done. A crash between the two leaves Unknown,
     // and the next pass repeats the (idempotent) step.
-    let current = await this.#store.updateInstance(record.id, {
+    let current = await this.#write(claim, {
       conditions: setCondition(record.conditions, {
         type,
         status: 'Unknown',
@@ -396,7 +499,7 @@ export class InstanceReconciler {
     failpoint(`${type}:during`, 300);
     await run();
     failpoint(`${type}:after`);
-    current = await this.#store.updateInstance(record.id, {
+    current = await this.#write(claim, {
       conditions: setCondition(current.conditions, {
         type,
         status: 'True',
@@ -408,9 +511,11 @@ export class InstanceReconciler {
   }
 
   async #reconcileRunning(
+    claim: Claim,
     initial: InstanceRecord,
     workloads: Workloads | undefined,
   ): Promise<Outcome> {
+    const { signal } = claim;
     let record = initial;
     const plan =
       this.#config.plans.find(p => p.name === record.plan) ??
@@ -434,7 +539,7 @@ export class InstanceReconciler {
         !readyBefore ||
         JSON.stringify(components) !== JSON.stringify(record.components)
       ) {
-        await this.#store.updateInstance(record.id, {
+        await this.#write(claim, {
           components,
           conditions: setCondition(record.conditions, {
             type: 'Ready',
@@ -451,28 +556,44 @@ export class InstanceReconciler {
 
     if (record.status === 'Pending') {
       record = await this.#transition(
+        claim,
         record,
         'Provisioning',
         'Provisioning started',
       );
     } else if (record.status === 'Running') {
-      const drift = await this.#findDrift(record);
+      const drift = await this.#findDrift(record, signal);
       if (drift) {
+        let conditions = setCondition(record.conditions, {
+          type: 'Drifted',
+          status: 'True',
+          reason: 'OutOfBandChange',
+          message: drift.message,
+        });
+        const patch: InstancePatch = {};
+        if (drift.namespaceGone) {
+          // The instance's data went with its namespace, so it is provisioned afresh, with a new
+          // Secret: nothing of it is observed in the cluster any more.
+          patch.observedGeneration = 0;
+          conditions = setCondition(conditions, {
+            type: 'SecretReady',
+            status: 'False',
+            reason: 'NamespaceRemoved',
+            message: `Removed with namespace ${record.namespace}; generated anew`,
+          });
+        }
         record = await this.#transition(
+          claim,
           record,
           'Provisioning',
-          `Repairing: ${drift}`,
-          {
-            conditions: setCondition(record.conditions, {
-              type: 'Drifted',
-              status: 'True',
-              reason: 'OutOfBandChange',
-              message: drift,
-            }),
-          },
+          drift.secretMissing
+            ? `Checking: ${drift.message}`
+            : `Repairing: ${drift.message}`,
+          { ...patch, conditions },
         );
       } else if (record.observedGeneration < record.generation) {
         record = await this.#transition(
+          claim,
           record,
           'Updating',
           'Applying the new generation',
@@ -483,6 +604,7 @@ export class InstanceReconciler {
     if (record.status === 'Provisioning' || record.status === 'Updating') {
       try {
         record = await this.#step(
+          claim,
           record,
           'NamespaceReady',
           'Ensuring',
@@ -494,7 +616,7 @@ export class InstanceReconciler {
         // Deleted out of band and still going: nothing failed, the namespace is recreated once
         // the cluster has finished with it.
         const fresh = (await this.#store.getInstance(record.name)) ?? record;
-        record = await this.#store.updateInstance(record.id, {
+        record = await this.#write(claim, {
           conditions: setCondition(fresh.conditions, {
             type: 'NamespaceReady',
             status: 'False',
@@ -504,39 +626,51 @@ export class InstanceReconciler {
         });
         return { record, waiting: true };
       }
+      // A Secret in use that is missing is restored by its owner, never generated anew: the
+      // instance's database keeps the old passwords.
+      const mustExist = secretInUse(record);
       record = await this.#step(
+        claim,
         record,
         'SecretReady',
         'Ensuring',
         'Instance Secret with generated keys',
-        () => this.#driver.ensureSecret(record, plan),
+        () => this.#driver.ensureSecret(record, plan, { mustExist }),
       );
-      const release = await this.#driver.releaseStatus(record);
+      const release = await this.#driver.releaseStatus(record, { signal });
       let expected: ExpectedWorkload[] | undefined;
+      // The generation the release is applied for is the one claimed: every write is fenced by
+      // it, so the spec read for the step is that generation's, and it is what gets observed.
+      const applying = claim.lease.generation;
       const needsHelm =
         !release ||
         release.info.status !== 'deployed' ||
-        record.observedGeneration < record.generation;
+        record.observedGeneration < applying;
       if (needsHelm) {
         record = await this.#step(
+          claim,
           record,
           'ReleaseDeployed',
           'Installing',
           `Helm release ${record.name} of chart ${record.chartName} ${record.chartVersion}`,
           async () => {
-            expected = await this.#driver.ensureRelease(record, plan);
+            expected = await this.#driver.ensureRelease(record, plan, {
+              signal,
+            });
           },
         );
-        record = await this.#store.updateInstance(record.id, {
+        record = await this.#write(claim, {
           expectedWorkloads: expected,
-          observedGeneration: record.generation,
+          observedGeneration: applying,
           conditions: removeCondition(record.conditions, 'Drifted'),
         });
       }
       if (!record.expectedWorkloads) {
         // Installed before a crash could record what it consists of: read it from the release.
-        record = await this.#store.updateInstance(record.id, {
-          expectedWorkloads: await this.#driver.expectedWorkloads(record),
+        record = await this.#write(claim, {
+          expectedWorkloads: await this.#driver.expectedWorkloads(record, {
+            signal,
+          }),
         });
       }
     }
@@ -556,6 +690,7 @@ export class InstanceReconciler {
     });
     if (ready && record.status !== 'Running') {
       record = await this.#transition(
+        claim,
         record,
         'Running',
         'All components are ready',
@@ -566,7 +701,7 @@ export class InstanceReconciler {
       );
       return { record, waiting: false };
     }
-    record = await this.#store.updateInstance(record.id, {
+    record = await this.#write(claim, {
       components: current,
       conditions,
     });
@@ -574,43 +709,81 @@ export class InstanceReconciler {
   }
 
   /** Why a Running instance no longer matches what was installed, or undefined. */
-  async #findDrift(record: InstanceRecord): Promise<string | undefined> {
+  async #findDrift(
+    record: InstanceRecord,
+    signal: AbortSignal,
+  ): Promise<
+    | { message: string; namespaceGone?: boolean; secretMissing?: boolean }
+    | undefined
+  > {
     const ownership = await this.#driver.namespaceOwnership(
       record.namespace,
       record.id,
     );
-    if (ownership === 'absent' || ownership === 'terminating')
-      return `namespace ${record.namespace} was removed out of band`;
-    if (ownership === 'foreign')
-      return `namespace ${record.namespace} is no longer labelled as ours`;
-    if (!(await this.#driver.readSecret(record)))
-      return 'the instance Secret was removed out of band';
-    const release = await this.#driver.releaseStatus(record);
-    if (!release) return `Helm release ${record.name} was removed out of band`;
+    if (ownership === 'absent' || ownership === 'terminating') {
+      return {
+        message: `namespace ${record.namespace} was removed out of band`,
+        namespaceGone: true,
+      };
+    }
+    if (ownership === 'foreign') {
+      return {
+        message: `namespace ${record.namespace} is no longer labelled as ours`,
+      };
+    }
+    if (!(await this.#driver.readSecret(record))) {
+      return {
+        message: 'the instance Secret was removed out of band',
+        secretMissing: true,
+      };
+    }
+    const release = await this.#driver.releaseStatus(record, { signal });
+    if (!release) {
+      return { message: `Helm release ${record.name} was removed out of band` };
+    }
     if (release.info.status !== 'deployed') {
-      return `Helm release ${record.name} is ${release.info.status}`;
+      return {
+        message: `Helm release ${record.name} is ${release.info.status}`,
+      };
     }
     return undefined;
   }
 
-  async #reconcileDeletion(initial: InstanceRecord): Promise<Outcome> {
+  async #reconcileDeletion(
+    claim: Claim,
+    initial: InstanceRecord,
+  ): Promise<Outcome> {
+    const { signal } = claim;
     let record = initial;
     if (record.status !== 'Deleting') {
-      record = await this.#transition(record, 'Deleting', 'Deletion started');
+      record = await this.#transition(
+        claim,
+        record,
+        'Deleting',
+        'Deletion started',
+      );
     }
-    if (await this.#driver.releaseStatus(record).catch(() => undefined)) {
+    const release = await this.#driver
+      .releaseStatus(record, { signal })
+      .catch(error => {
+        if (signal.aborted) throw error;
+        return undefined;
+      });
+    if (release) {
       record = await this.#step(
+        claim,
         record,
         'ReleaseRemoved',
         'Uninstalling',
         `helm uninstall ${record.name}`,
-        () => this.#driver.uninstall(record),
+        () => this.#driver.uninstall(record, { signal }),
       );
     }
     failpoint('NamespaceRemoved:before');
+    signal.throwIfAborted();
     const namespace = await this.#driver.deleteNamespace(record);
     if (namespace === 'terminating') {
-      record = await this.#store.updateInstance(record.id, {
+      record = await this.#write(claim, {
         conditions: setCondition(record.conditions, {
           type: 'NamespaceRemoved',
           status: 'False',
@@ -621,6 +794,7 @@ export class InstanceReconciler {
       return { record, waiting: true };
     }
     record = await this.#transition(
+      claim,
       record,
       'Deleted',
       'Release, namespace and Secret removed',

@@ -17,6 +17,8 @@ import {
   listApiKeysQuery,
   listInstancesQuery,
   plansSchema,
+  revokeApiKeysQuery,
+  revokedApiKeysSchema,
 } from './schemas';
 
 type JsonObject = Record<string, unknown>;
@@ -52,9 +54,11 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No, malformed, invalid, revoked or expired credentials',
   403: 'The caller may not do this (permission or API key scope)',
   404: 'No such resource the caller may read',
-  409: 'The name is taken by another live instance',
+  409: 'The name is taken by another live instance, a limit of supacontrol.limits is reached, or the state does not allow it',
   413: 'The request body is larger than 64 KiB',
-  503: 'No Kubernetes cluster is configured',
+  429: 'Too many requests from this caller, or too many failed API key attempts; wait as long as Retry-After says',
+  502: 'The Kubernetes cluster refused SupaControl; an operator must check its access',
+  503: 'No Kubernetes cluster is configured, or it (or the catalog) did not answer; try again shortly',
 };
 
 const errors = (...codes: number[]) =>
@@ -117,7 +121,7 @@ export const openApiDocument = {
         security,
         responses: {
           '200': { description: 'The plans', ...json(plansSchema) },
-          ...errors(401),
+          ...errors(401, 429),
         },
       },
     },
@@ -131,7 +135,7 @@ export const openApiDocument = {
             description: 'A page of instances',
             ...json(instanceListSchema),
           },
-          ...errors(400, 401, 403),
+          ...errors(400, 401, 403, 429),
         },
       },
       post: {
@@ -145,7 +149,7 @@ export const openApiDocument = {
               'Recorded with status Pending; Location names the instance',
             ...json(instanceSchema),
           },
-          ...errors(400, 401, 403, 409, 413, 503),
+          ...errors(400, 401, 403, 409, 413, 429, 502, 503),
         },
       },
     },
@@ -156,7 +160,7 @@ export const openApiDocument = {
         parameters: parameters(instanceNameParam, 'path'),
         responses: {
           '200': { description: 'The instance', ...json(instanceSchema) },
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 429),
         },
       },
       delete: {
@@ -169,7 +173,7 @@ export const openApiDocument = {
             description: 'Deletion recorded, status Deleting',
             ...json(instanceSchema),
           },
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 429),
         },
       },
     },
@@ -183,7 +187,7 @@ export const openApiDocument = {
             description: 'Pending (or Deleting) again',
             ...json(instanceSchema),
           },
-          ...errors(400, 401, 403, 404, 409),
+          ...errors(400, 401, 403, 404, 409, 429),
         },
       },
     },
@@ -198,7 +202,7 @@ export const openApiDocument = {
             description: 'Read from the instance Secret',
             ...json(credentialsSchema),
           },
-          ...errors(400, 401, 403, 404, 409, 503),
+          ...errors(400, 401, 403, 404, 409, 429, 502, 503),
         },
       },
     },
@@ -214,7 +218,7 @@ export const openApiDocument = {
               'One entry per service with its latency; `ok` is false when any failed, and the failed entry says why',
             ...json(verifySchema),
           },
-          ...errors(400, 401, 403, 404, 409, 503),
+          ...errors(400, 401, 403, 404, 409, 429, 502, 503),
         },
       },
     },
@@ -228,13 +232,13 @@ export const openApiDocument = {
             description: 'Events, oldest first',
             ...json(instanceEventsSchema),
           },
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 429),
         },
       },
     },
     '/v1/api-keys': {
       get: {
-        summary: 'Own API keys; admins may pass owner',
+        summary: 'Own API keys; admins may pass owner, or all=true',
         security: userOnly,
         parameters: parameters(listApiKeysQuery, 'query'),
         responses: {
@@ -242,7 +246,7 @@ export const openApiDocument = {
             description: 'Keys without secrets',
             ...json(apiKeyListSchema),
           },
-          ...errors(400, 401, 403),
+          ...errors(400, 401, 403, 429),
         },
       },
       post: {
@@ -251,7 +255,20 @@ export const openApiDocument = {
         requestBody: { required: true, ...json(createApiKeyBody, 'input') },
         responses: {
           '201': { description: 'The key, once', ...json(createdApiKeySchema) },
-          ...errors(400, 401, 403, 413),
+          ...errors(400, 401, 403, 413, 429),
+        },
+      },
+      delete: {
+        summary:
+          'Revoke every key of a user (admins only), e.g. when they leave',
+        security: userOnly,
+        parameters: parameters(revokeApiKeysQuery, 'query'),
+        responses: {
+          '200': {
+            description: 'How many keys were revoked',
+            ...json(revokedApiKeysSchema),
+          },
+          ...errors(400, 401, 403, 429),
         },
       },
     },
@@ -262,7 +279,7 @@ export const openApiDocument = {
         parameters: parameters(apiKeyIdParam, 'path'),
         responses: {
           '204': { description: 'Revoked' },
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 429),
         },
       },
     },

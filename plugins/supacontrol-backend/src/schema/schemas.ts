@@ -122,13 +122,15 @@ export const createApiKeyBody = z
         })
         .optional(),
       expiresAt: z
-        .string({ error: 'expiresAt must be an ISO 8601 date-time string' })
-        .datetime({
-          offset: true,
+        .union([z.literal('never'), z.iso.datetime({ offset: true })], {
           error:
-            'expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z',
+            "expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z, or 'never' (admins only)",
         })
-        .optional(),
+        .optional()
+        .meta({
+          description:
+            "When the key stops working: at most supacontrol.apiKeys.maxLifetimeDays (365) ahead; default 90 days. 'never' is for admins only.",
+        }),
     },
     { error: 'the request body must be a JSON object with at least "name"' },
   )
@@ -140,7 +142,26 @@ export const apiKeyIdParam = z.strictObject({
   }),
 });
 
-export const listApiKeysQuery = z.strictObject({ owner: entityRef.optional() });
+const flag = z.enum(['true', 'false'], {
+  error: "must be 'true' or 'false'",
+});
+
+export const listApiKeysQuery = z.strictObject({
+  owner: entityRef.optional(),
+  all: flag.optional().meta({
+    description: 'Every key of every user (admins only)',
+  }),
+});
+
+export const revokeApiKeysQuery = z.strictObject({
+  owner: entityRef.meta({
+    description: 'The user whose keys are all revoked (admins only)',
+  }),
+});
+
+export const revokedApiKeysSchema = z
+  .strictObject({ revoked: z.number().int() })
+  .meta({ title: 'RevokedApiKeys' });
 
 // Responses
 

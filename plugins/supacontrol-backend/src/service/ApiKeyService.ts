@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuditorServiceCreateEventOptions,
   LoggerService,
   PermissionsRegistryService,
   PermissionsService,
@@ -29,7 +30,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKeyStore } from '../database/ApiKeyStore';
 import { ApiKeyRecord } from '../database/types';
 import { apiKeyPermissionResourceRef } from '../permissions/rules';
-import { Caller } from './callers';
+import { ApiKeyPolicy } from '../config/accessConfig';
+import { auditOptionsOf, Caller, ClientInfo } from './callers';
+import { CatalogOwnership } from './CatalogOwnership';
+import { FailureLimiter, TooManyRequestsError } from './rateLimits';
 
 const BCRYPT_COST = 10;
 /** A successful bcrypt comparison is remembered this long; revocation is still read per request. */
@@ -39,6 +43,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 const KEY_PATTERN = /^sck_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
 
 type UserCaller = Extract<Caller, { kind: 'user' }>;
+type KeyCaller = Extract<Caller, { kind: 'key' }>;
 
 function toApiKey(record: ApiKeyRecord): ApiKey {
   return {
@@ -60,13 +65,16 @@ function sha256(value: string): Buffer {
 
 /**
  * Plugin API keys: `sck_<id>_<secret>` with a 256-bit secret of which only a bcrypt hash is
- * stored. Keys act for the user who created them, within their scopes.
+ * stored. A key acts for the user who created it, within its scopes, with that user's ownership as
+ * the catalog says at the time of use. Every key expires unless an admin decides otherwise.
  */
 export class ApiKeyService {
   readonly #store: ApiKeyStore;
   readonly #permissions: PermissionsService;
   readonly #auditor: AuditorService;
   readonly #logger: LoggerService;
+  readonly #ownership: CatalogOwnership;
+  readonly #policy: ApiKeyPolicy;
   readonly #isAllowed: ReturnType<
     typeof createConditionAuthorizer<ApiKeyRecord>
   >;
@@ -79,6 +87,8 @@ export class ApiKeyService {
     { keyId: string; at: number; digest: Buffer }
   >();
   readonly #lastTouched = new Map<string, number>();
+  readonly #failuresPerKey: FailureLimiter;
+  readonly #failuresPerClient: FailureLimiter;
 
   static create(options: {
     store: ApiKeyStore;
@@ -86,55 +96,76 @@ export class ApiKeyService {
     permissionsRegistry: PermissionsRegistryService;
     auditor: AuditorService;
     logger: LoggerService;
+    ownership: CatalogOwnership;
+    policy: ApiKeyPolicy;
   }): ApiKeyService {
     return new ApiKeyService(options);
   }
 
-  private constructor(options: {
-    store: ApiKeyStore;
-    permissions: PermissionsService;
-    permissionsRegistry: PermissionsRegistryService;
-    auditor: AuditorService;
-    logger: LoggerService;
-  }) {
+  private constructor(options: Parameters<typeof ApiKeyService.create>[0]) {
     this.#store = options.store;
     this.#permissions = options.permissions;
     this.#auditor = options.auditor;
     this.#logger = options.logger;
+    this.#ownership = options.ownership;
+    this.#policy = options.policy;
     const ruleset = options.permissionsRegistry.getPermissionRuleset(
       apiKeyPermissionResourceRef,
     );
     this.#isAllowed = createConditionAuthorizer(ruleset);
     this.#toCriteria = createConditionTransformer(ruleset);
+    const { perKey, perClient, windowMs } = options.policy.failedAttempts;
+    this.#failuresPerKey = new FailureLimiter({ limit: perKey, windowMs });
+    this.#failuresPerClient = new FailureLimiter({
+      limit: perClient,
+      windowMs,
+    });
   }
 
+  /**
+   * Creates a key for the calling user. `expiresAt` is an ISO date-time at most
+   * `maxLifetime` ahead, `'never'` (admins only), or absent for the default lifetime.
+   */
   async createKey(
-    input: { name: string; scopes?: ApiKeyScope[]; expiresAt?: Date },
+    input: { name: string; scopes?: ApiKeyScope[]; expiresAt?: string },
     caller: Caller,
   ): Promise<CreatedApiKey> {
-    const user = await this.#requireManage(caller, 'create API keys');
     const auditorEvent = await this.#auditor.createEvent({
       eventId: SUPACONTROL_AUDIT_EVENTS.apiKeyCreate,
       severityLevel: 'medium',
-      request: user.request,
-      meta: { actor: user.userEntityRef, name: input.name },
+      ...auditOf(caller, { name: input.name }),
     });
     try {
+      const user = this.#requireUser(caller, 'create API keys');
+      const decision = await this.#manageDecision(user);
+      const now = new Date();
+      let expiresAt: Date | undefined;
+      if (input.expiresAt === 'never') {
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `Only SupaControl admins may create keys that never expire; give expiresAt at most ${Math.round(
+              this.#policy.maxLifetimeMs / 86_400_000,
+            )} days ahead, or leave it out for ${Math.round(
+              this.#policy.defaultLifetimeMs / 86_400_000,
+            )} days`,
+          );
+        }
+      } else {
+        expiresAt = input.expiresAt
+          ? parseKeyExpiry(input.expiresAt, this.#policy.maxLifetimeMs, now)
+          : new Date(now.getTime() + this.#policy.defaultLifetimeMs);
+      }
       const id = randomBytes(10).toString('hex').slice(0, 16);
       const secret = randomBytes(32).toString('base64url');
-      const now = new Date();
       const record: ApiKeyRecord = {
         id,
         name: input.name,
         owner: user.userEntityRef.toLocaleLowerCase('en-US'),
-        ownershipRefs: user.ownershipEntityRefs.map(r =>
-          r.toLocaleLowerCase('en-US'),
-        ),
         prefix: `${API_KEY_PREFIX}${id}`,
         secretHash: await bcrypt.hash(secret, BCRYPT_COST),
         scopes: [...new Set(input.scopes ?? DEFAULT_API_KEY_SCOPES)],
         createdAt: now,
-        expiresAt: input.expiresAt,
+        expiresAt,
       };
       await this.#store.createKey(record);
       this.#logger.info('Created API key', { keyId: id, owner: record.owner });
@@ -147,55 +178,51 @@ export class ApiKeyService {
     }
   }
 
+  /** The caller's keys; admins may name another `owner`, or ask for `all` keys. */
   async listKeys(
     caller: Caller,
-    options: { owner?: string },
+    options: { owner?: string; all?: boolean },
   ): Promise<ApiKey[]> {
-    const user = await this.#requireUser(caller, 'list API keys');
-    const [decision] = await this.#permissions.authorizeConditional(
-      [{ permission: supacontrolApiKeyManagePermission }],
-      { credentials: user.credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) {
-      throw new NotAllowedError('You are not allowed to manage API keys');
+    const user = this.#requireUser(caller, 'list API keys');
+    const decision = await this.#manageDecision(user);
+    const self = user.userEntityRef.toLocaleLowerCase('en-US');
+    const owner = options.owner?.toLocaleLowerCase('en-US');
+    const admin = decision.result === AuthorizeResult.ALLOW;
+    if (!admin && (options.all || (owner && owner !== self))) {
+      // Only callers with unconditional access (admins) may look at other people's keys.
+      throw new NotAllowedError(
+        options.all
+          ? 'Only SupaControl admins may list every API key'
+          : `You may only list your own API keys; '${options.owner}' is not you`,
+      );
     }
-    const owner = (options.owner ?? user.userEntityRef).toLocaleLowerCase(
-      'en-US',
-    );
     const criteria =
       decision.result === AuthorizeResult.CONDITIONAL
         ? this.#toCriteria(decision.conditions)
         : undefined;
-    if (owner !== user.userEntityRef.toLocaleLowerCase('en-US') && criteria) {
-      // Only callers with unconditional access (admins) may look at other people's keys.
-      throw new NotAllowedError(
-        `You may only list your own API keys; '${options.owner}' is not you`,
-      );
-    }
-    return (await this.#store.listKeys({ owner, criteria })).map(toApiKey);
+    return (
+      await this.#store.listKeys({
+        owner: options.all ? owner : owner ?? self,
+        criteria,
+      })
+    ).map(toApiKey);
   }
 
   async revokeKey(id: string, caller: Caller): Promise<void> {
-    const user = await this.#requireUser(caller, 'revoke API keys');
     const auditorEvent = await this.#auditor.createEvent({
       eventId: SUPACONTROL_AUDIT_EVENTS.apiKeyRevoke,
       severityLevel: 'medium',
-      request: user.request,
-      meta: { actor: user.userEntityRef, keyId: id },
+      ...auditOf(caller, { keyId: id }),
     });
     try {
+      const user = this.#requireUser(caller, 'revoke API keys');
       const record = await this.#store.getKey(id);
-      const [decision] = await this.#permissions.authorizeConditional(
-        [{ permission: supacontrolApiKeyManagePermission }],
-        { credentials: user.credentials },
-      );
+      const decision = await this.#manageDecision(user);
       if (!record || !this.#isAllowed(decision, record)) {
         throw new NotFoundError(`No API key with id '${id}'`);
       }
       await this.#store.revokeKey(id, new Date());
-      for (const [digest, entry] of this.#verified) {
-        if (entry.keyId === id) this.#verified.delete(digest);
-      }
+      this.#forget(key => key === id);
       this.#logger.info('Revoked API key', { keyId: id });
       await auditorEvent.success();
     } catch (error) {
@@ -204,20 +231,60 @@ export class ApiKeyService {
     }
   }
 
+  /** Revokes every live key of `owner`, for offboarding; admins only. Answers how many. */
+  async revokeKeysOf(owner: string, caller: Caller): Promise<number> {
+    const auditorEvent = await this.#auditor.createEvent({
+      eventId: SUPACONTROL_AUDIT_EVENTS.apiKeyRevoke,
+      severityLevel: 'high',
+      ...auditOf(caller, { owner }),
+    });
+    try {
+      const user = this.#requireUser(caller, 'revoke API keys');
+      if ((await this.#manageDecision(user)).result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          "Only SupaControl admins may revoke another user's keys",
+        );
+      }
+      const lower = owner.toLocaleLowerCase('en-US');
+      const count = await this.#store.revokeKeysOf(lower, new Date());
+      const ids = new Set(
+        (await this.#store.listKeys({ owner: lower })).map(k => k.id),
+      );
+      this.#forget(key => ids.has(key));
+      this.#logger.info('Revoked every API key of a user', {
+        owner: lower,
+        count,
+      });
+      await auditorEvent.success({ meta: { revoked: count } });
+      return count;
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
   /**
-   * Resolves a presented key to its record. Revocation and expiry are read from the database on
-   * every call, so they take effect at once on every replica; only the bcrypt comparison is cached.
+   * Resolves a presented key to a caller. Revocation, expiry and the owner's ownership are read
+   * on every call (the ownership through a cache of at most a minute), so they take effect on
+   * every replica; only the bcrypt comparison is cached. Failed attempts are counted per key id
+   * and per client address; past the limit the key id (or address) gets 429 without a bcrypt
+   * comparison, so a flood of wrong secrets cannot tie up the thread pool.
    */
-  async authenticate(token: string): Promise<ApiKeyRecord> {
+  async authenticate(token: string, client: ClientInfo): Promise<KeyCaller> {
+    const clientKey = client.address ?? 'unknown';
+    this.#refuseIfBlocked(this.#failuresPerClient, clientKey, 'this address');
     const match = KEY_PATTERN.exec(token);
     if (!match) {
+      await this.#failed(client, undefined, 'malformed key');
       throw new AuthenticationError(
         'Malformed API key: expected sck_<16 characters>_<43 characters> as created in SupaControl settings',
       );
     }
     const [, id, secret] = match;
+    this.#refuseIfBlocked(this.#failuresPerKey, id, `API key sck_${id}`);
     const record = await this.#store.getKey(id);
     if (!record) {
+      await this.#failed(client, id, 'unknown key id');
       throw new AuthenticationError('Invalid API key');
     }
     const digest = sha256(token);
@@ -231,11 +298,13 @@ export class ApiKeyService {
       timingSafeEqual(cached.digest, digest);
     if (!cacheHit) {
       if (!(await bcrypt.compare(secret, record.secretHash))) {
+        await this.#failed(client, id, 'wrong secret');
         throw new AuthenticationError('Invalid API key');
       }
       this.#verified.set(digestKey, { keyId: id, at: now, digest });
     }
     if (record.revokedAt) {
+      await this.#failed(client, id, 'revoked key', false);
       throw new AuthenticationError(
         `API key ${
           record.prefix
@@ -243,8 +312,16 @@ export class ApiKeyService {
       );
     }
     if (record.expiresAt && record.expiresAt.getTime() <= now) {
+      await this.#failed(client, id, 'expired key', false);
       throw new AuthenticationError(
         `API key ${record.prefix} expired on ${record.expiresAt.toISOString()}`,
+      );
+    }
+    const ownershipRefs = await this.#ownership.ownershipOf(record.owner);
+    if (!ownershipRefs) {
+      await this.#failed(client, id, 'owner not in the catalog', false);
+      throw new AuthenticationError(
+        `API key ${record.prefix} belongs to ${record.owner}, who is no longer in the catalog; the key is refused`,
       );
     }
     const touched =
@@ -253,10 +330,64 @@ export class ApiKeyService {
       this.#lastTouched.set(id, now);
       await this.#store.touchKey(id, new Date(now));
     }
-    return record;
+    return { kind: 'key', key: record, ownershipRefs, client };
   }
 
-  async #requireUser(caller: Caller, what: string): Promise<UserCaller> {
+  #refuseIfBlocked(limiter: FailureLimiter, key: string, what: string) {
+    const seconds = limiter.blockedFor(key);
+    if (seconds > 0) {
+      throw new TooManyRequestsError(
+        `Too many failed API key attempts from ${what}; try again in ${seconds} s`,
+        seconds,
+      );
+    }
+  }
+
+  /**
+   * Audits a failed authentication and, for guesses (`counts`), counts it against the key id and
+   * the client address. A key that is merely revoked or expired is not a guess.
+   */
+  async #failed(
+    client: ClientInfo,
+    keyId: string | undefined,
+    reason: string,
+    counts = true,
+  ) {
+    const address = client.address ?? 'unknown';
+    if (counts) {
+      const keyBlocked = keyId ? this.#failuresPerKey.fail(keyId) : false;
+      const clientBlocked = this.#failuresPerClient.fail(address);
+      if (keyBlocked || clientBlocked) {
+        this.#logger.warn(
+          'Too many failed API key attempts: refusing them with 429 for a while',
+          {
+            keyId,
+            clientAddress: address,
+            blocked: keyBlocked ? 'key id' : 'client address',
+          },
+        );
+      }
+    }
+    const event = await this.#auditor.createEvent({
+      eventId: SUPACONTROL_AUDIT_EVENTS.apiKeyAuthenticate,
+      severityLevel: 'medium',
+      meta: {
+        keyId,
+        clientAddress: address,
+        userAgent: client.userAgent,
+        reason,
+      },
+    });
+    await event.fail({ error: new AuthenticationError(reason) });
+  }
+
+  #forget(matches: (keyId: string) => boolean) {
+    for (const [digest, entry] of this.#verified) {
+      if (matches(entry.keyId)) this.#verified.delete(digest);
+    }
+  }
+
+  #requireUser(caller: Caller, what: string): UserCaller {
     if (caller.kind === 'key') {
       throw new NotAllowedError(
         `API keys cannot ${what}; sign in to the portal`,
@@ -270,8 +401,8 @@ export class ApiKeyService {
     return caller;
   }
 
-  async #requireManage(caller: Caller, what: string): Promise<UserCaller> {
-    const user = await this.#requireUser(caller, what);
+  /** The policy's decision on managing keys; throws when it denies outright. */
+  async #manageDecision(user: UserCaller) {
     const [decision] = await this.#permissions.authorizeConditional(
       [{ permission: supacontrolApiKeyManagePermission }],
       { credentials: user.credentials },
@@ -279,28 +410,39 @@ export class ApiKeyService {
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('You are not allowed to manage API keys');
     }
-    return user;
+    return decision;
   }
 }
 
-/** Validates the expiry of a new key: in the future and at most a year ahead. */
+/** The auditor's request and meta for a key operation by any kind of caller. */
+function auditOf(
+  caller: Caller,
+  meta: Record<string, unknown>,
+): Pick<AuditorServiceCreateEventOptions, 'request' | 'meta'> {
+  const audit = auditOptionsOf(caller);
+  return { request: audit.request, meta: { ...audit.meta, ...meta } };
+}
+
+/** Validates the expiry of a new key: an ISO date-time in the future, at most `maxMs` ahead. */
 export function parseKeyExpiry(
-  value: string | undefined,
+  value: string,
+  maxMs: number,
   now = new Date(),
-): Date | undefined {
-  if (value === undefined) return undefined;
+): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
     throw new InputError(
-      `expiresAt must be an ISO 8601 date-time; got '${value}'`,
+      `expiresAt must be an ISO 8601 date-time or 'never'; got '${value}'`,
     );
   }
   if (date.getTime() <= now.getTime()) {
     throw new InputError(`expiresAt must be in the future; got '${value}'`);
   }
-  if (date.getTime() > now.getTime() + 366 * 24 * 3600 * 1000) {
+  if (date.getTime() > now.getTime() + maxMs) {
     throw new InputError(
-      `expiresAt must be at most one year ahead; got '${value}'. Omit it for a key that does not expire`,
+      `expiresAt must be at most ${Math.round(
+        maxMs / 86_400_000,
+      )} days ahead; got '${value}'`,
     );
   }
   return date;

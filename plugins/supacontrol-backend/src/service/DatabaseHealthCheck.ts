@@ -1,4 +1,4 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { HealthResponse } from '@internal/plugin-supacontrol-common';
 import packageJson from '../../package.json';
 import {
@@ -6,32 +6,48 @@ import {
   KubernetesClient,
 } from '../kubernetes/KubernetesClient';
 
+/** How long one answer is reused: probes and anonymous callers cannot make it query more often. */
+const CACHE_MS = 5_000;
+
 /**
  * Answers the health endpoint: the plugin's version, whether its database answers a query, and
- * whether the Kubernetes cluster answers (or that none is configured).
+ * whether the Kubernetes cluster answers (or that none is configured). The endpoint needs no
+ * authentication, so an answer is reused for a few seconds, and it never carries an internal
+ * error's text: that goes to the log.
  *
  * @internal
  */
 export class DatabaseHealthCheck {
   readonly #database: DatabaseService;
   readonly #kubernetes?: KubernetesClient;
+  readonly #logger: LoggerService;
+  #last?: { at: number; health: Promise<HealthResponse> };
 
   static create(options: {
     database: DatabaseService;
     kubernetes?: KubernetesClient;
+    logger: LoggerService;
   }): DatabaseHealthCheck {
-    return new DatabaseHealthCheck(options.database, options.kubernetes);
+    return new DatabaseHealthCheck(options);
   }
 
   private constructor(
-    database: DatabaseService,
-    kubernetes?: KubernetesClient,
+    options: Parameters<typeof DatabaseHealthCheck.create>[0],
   ) {
-    this.#database = database;
-    this.#kubernetes = kubernetes;
+    this.#database = options.database;
+    this.#kubernetes = options.kubernetes;
+    this.#logger = options.logger;
   }
 
   async check(): Promise<HealthResponse> {
+    const now = Date.now();
+    if (!this.#last || now - this.#last.at >= CACHE_MS) {
+      this.#last = { at: now, health: this.#check() };
+    }
+    return this.#last.health;
+  }
+
+  async #check(): Promise<HealthResponse> {
     const [database, kubernetes] = await Promise.all([
       this.#checkDatabase(),
       this.#checkCluster(),
@@ -55,10 +71,13 @@ export class DatabaseHealthCheck {
       await knex.raw('select 1 as ok');
       return { status: 'ok', client };
     } catch (error) {
+      this.#logger.warn('Health check: the database did not answer', {
+        error: String(error),
+      });
       return {
         status: 'error',
         client,
-        message: error instanceof Error ? error.message : String(error),
+        message: 'The database did not answer a query; see the backend log',
       };
     }
   }
@@ -75,7 +94,13 @@ export class DatabaseHealthCheck {
       await this.#kubernetes.version();
       return { status: 'ok' };
     } catch (error) {
-      return { status: 'error', message: describeKubernetesError(error) };
+      this.#logger.warn('Health check: the Kubernetes cluster did not answer', {
+        error: describeKubernetesError(error),
+      });
+      return {
+        status: 'error',
+        message: 'The Kubernetes cluster did not answer; see the backend log',
+      };
     }
   }
 }

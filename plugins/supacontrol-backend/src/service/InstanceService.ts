@@ -29,6 +29,7 @@ import { InstanceStore } from '../database/InstanceStore';
 import { InstanceRecord } from '../database/types';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import { actorOf, auditOptionsOf, Caller } from './callers';
+import { fromCluster } from './clusterErrors';
 import { InstanceAuthorizer } from './InstanceAuthorizer';
 import { InstanceDriver, instanceEndpoints } from '../lifecycle/InstanceDriver';
 
@@ -169,6 +170,7 @@ export class InstanceService {
         );
       }
       const owner = this.#resolveOwner(input.owner, caller);
+      this.#authorizer.authorizeOwner(caller, owner);
       if (options.idempotencyKey) {
         const existing = await this.#store.getInstance(input.name);
         if (
@@ -190,7 +192,14 @@ export class InstanceService {
         );
       }
       const namespace = instanceNamespace(input.name);
-      if ((await this.#driver.namespaceOwnership(namespace)) !== 'absent') {
+      await this.#checkLimits(owner);
+      const driver = this.#driver;
+      const ownership = await fromCluster(
+        `check namespace ${namespace}`,
+        this.#logger,
+        () => driver.namespaceOwnership(namespace),
+      );
+      if (ownership !== 'absent') {
         throw new ConflictError(
           `Namespace ${namespace} already exists in the cluster and is not this instance's; choose another name`,
         );
@@ -264,6 +273,10 @@ export class InstanceService {
   }
 
   async getInstance(name: string, caller: Caller): Promise<Instance> {
+    this.#authorizer.checkServiceOperation(
+      caller,
+      supacontrolInstanceReadPermission,
+    );
     const record = await this.#find(name);
     await this.#authorizer.authorize(
       caller,
@@ -277,6 +290,10 @@ export class InstanceService {
     name: string,
     caller: Caller,
   ): Promise<{ items: InstanceEvent[] }> {
+    this.#authorizer.checkServiceOperation(
+      caller,
+      supacontrolInstanceReadPermission,
+    );
     const record = await this.#find(name);
     await this.#authorizer.authorize(
       caller,
@@ -298,7 +315,11 @@ export class InstanceService {
     };
   }
 
-  /** Records the wish to delete; repeating it while the deletion runs changes nothing. */
+  /**
+   * Records the wish to delete; repeating it while the deletion runs changes nothing, and on a
+   * deletion that Failed it starts the deletion over. Written only on top of the generation read
+   * (a change in between is read again once, else a ConflictError asks the caller to retry).
+   */
   async deleteInstance(name: string, caller: Caller): Promise<Instance> {
     const audit = auditOptionsOf(caller);
     const auditorEvent = await this.#auditor.createEvent({
@@ -309,35 +330,66 @@ export class InstanceService {
     });
     let record: InstanceRecord | undefined;
     try {
+      this.#authorizer.checkServiceOperation(
+        caller,
+        supacontrolInstanceDeletePermission,
+      );
       record = await this.#find(name);
       await this.#authorizer.authorize(
         caller,
         supacontrolInstanceDeletePermission,
         record,
       );
-      if (record.desiredState === 'deleted') {
-        await auditorEvent.success({
-          meta: { instanceId: record.id, alreadyDeleting: true },
-        });
-        return this.#toInstance(record);
+      let updated: InstanceRecord | undefined;
+      for (let attempt = 1; !updated; attempt++) {
+        if (attempt > 1) record = await this.#find(name);
+        const rearm =
+          record.desiredState === 'deleted' && record.status === 'Failed';
+        if (record.desiredState === 'deleted' && !rearm) {
+          await auditorEvent.success({
+            meta: { instanceId: record.id, alreadyDeleting: true },
+          });
+          return this.#toInstance(record);
+        }
+        const now = new Date();
+        // A new generation with a fresh count of attempts: whatever the reconciler was doing
+        // for the old one is fenced off by it, and a failed deletion starts over.
+        updated = await this.#store.updateAtGeneration(
+          record.id,
+          record.generation,
+          {
+            desiredState: 'deleted',
+            status: 'Deleting',
+            generation: record.generation + 1,
+            failureCount: 0,
+            nextAttemptAt: undefined,
+            lastError: undefined,
+            updatedAt: now,
+          },
+          {
+            event: {
+              id: randomUUID(),
+              instanceId: record.id,
+              instanceName: record.name,
+              actor: actorOf(caller),
+              action: 'delete',
+              fromStatus: record.status,
+              toStatus: 'Deleting',
+              message: rearm
+                ? `Deletion requested again after: ${
+                    record.lastError ?? 'failure'
+                  }`
+                : 'Deletion requested',
+              createdAt: now,
+            },
+          },
+        );
+        if (!updated && attempt >= 2) {
+          throw new ConflictError(
+            `Instance '${name}' changed twice while its deletion was being recorded; retry the request`,
+          );
+        }
       }
-      const updated = await this.#store.updateInstance(record.id, {
-        desiredState: 'deleted',
-        status: 'Deleting',
-        generation: record.generation + 1,
-        updatedAt: new Date(),
-      });
-      await this.#store.addEvent({
-        id: randomUUID(),
-        instanceId: record.id,
-        instanceName: record.name,
-        actor: actorOf(caller),
-        action: 'delete',
-        fromStatus: record.status,
-        toStatus: 'Deleting',
-        message: 'Deletion requested',
-        createdAt: updated.updatedAt,
-      });
       this.#logger.info('Instance deletion requested', { instance: name });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(name);
@@ -370,37 +422,60 @@ export class InstanceService {
       meta: { ...audit.meta, name, action: 'retry' },
     });
     try {
-      const record = await this.#find(name);
+      this.#authorizer.checkServiceOperation(
+        caller,
+        supacontrolInstanceUpdatePermission,
+      );
+      let record = await this.#find(name);
       await this.#authorizer.authorize(
         caller,
         supacontrolInstanceUpdatePermission,
         record,
       );
-      if (record.status !== 'Failed') {
-        throw new ConflictError(
-          `Instance '${name}' is ${record.status}; only Failed instances can be retried`,
+      let updated: InstanceRecord | undefined;
+      for (let attempt = 1; !updated; attempt++) {
+        if (attempt > 1) record = await this.#find(name);
+        if (record.status !== 'Failed') {
+          throw new ConflictError(
+            `Instance '${name}' is ${record.status}; only Failed instances can be retried`,
+          );
+        }
+        const to = record.desiredState === 'deleted' ? 'Deleting' : 'Pending';
+        const now = new Date();
+        // Only on top of the Failed generation read: a DELETE in between is not undone.
+        updated = await this.#store.updateAtGeneration(
+          record.id,
+          record.generation,
+          {
+            status: to,
+            failureCount: 0,
+            nextAttemptAt: undefined,
+            lastError: undefined,
+            generation: record.generation + 1,
+            updatedAt: now,
+          },
+          {
+            event: {
+              id: randomUUID(),
+              instanceId: record.id,
+              instanceName: name,
+              actor: actorOf(caller),
+              action: 'retry',
+              fromStatus: 'Failed',
+              toStatus: to,
+              message: `Retry requested after: ${
+                record.lastError ?? 'failure'
+              }`,
+              createdAt: now,
+            },
+          },
         );
+        if (!updated && attempt >= 2) {
+          throw new ConflictError(
+            `Instance '${name}' changed twice while its retry was being recorded; retry the request`,
+          );
+        }
       }
-      const to = record.desiredState === 'deleted' ? 'Deleting' : 'Pending';
-      const updated = await this.#store.updateInstance(record.id, {
-        status: to,
-        failureCount: 0,
-        nextAttemptAt: undefined,
-        lastError: undefined,
-        generation: record.generation + 1,
-        updatedAt: new Date(),
-      });
-      await this.#store.addEvent({
-        id: randomUUID(),
-        instanceId: record.id,
-        instanceName: name,
-        actor: actorOf(caller),
-        action: 'retry',
-        fromStatus: 'Failed',
-        toStatus: to,
-        message: `Retry requested after: ${record.lastError ?? 'failure'}`,
-        createdAt: updated.updatedAt,
-      });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(name);
       return this.#toInstance(updated);
@@ -423,6 +498,10 @@ export class InstanceService {
       meta: { ...audit.meta, name },
     });
     try {
+      this.#authorizer.checkServiceOperation(
+        caller,
+        supacontrolInstanceCredentialsReadPermission,
+      );
       const record = await this.#find(name);
       await this.#authorizer.authorize(
         caller,
@@ -439,7 +518,12 @@ export class InstanceService {
           'No Kubernetes cluster is configured; credentials live in the cluster',
         );
       }
-      const secret = await this.#driver.readSecret(record);
+      const driver = this.#driver;
+      const secret = await fromCluster(
+        `read the Secret of instance ${name}`,
+        this.#logger,
+        () => driver.readSecret(record),
+      );
       if (!secret?.['anon-key'] || !secret['db-password']) {
         throw new ConflictError(
           `Credentials of '${name}' do not exist yet (status ${record.status}); they are created while provisioning`,
@@ -474,6 +558,27 @@ export class InstanceService {
     return verifyInstance(await this.getCredentials(name, caller));
   }
 
+  /** Refuses a new instance of `owner` past `supacontrol.limits`. */
+  async #checkLimits(owner: string): Promise<void> {
+    const { instancesPerOwner, instancesTotal } = this.#config.limits;
+    const [mine, all] = await Promise.all([
+      this.#store.countLive({ owner }),
+      this.#store.countLive({}),
+    ]);
+    if (mine >= instancesPerOwner) {
+      throw new ConflictError(
+        `${owner} already has ${mine} instances, the most one owner may have ` +
+          `(supacontrol.limits.instancesPerOwner = ${instancesPerOwner}); delete one first, or ask an operator to raise the limit`,
+      );
+    }
+    if (all >= instancesTotal) {
+      throw new ConflictError(
+        `SupaControl already manages ${all} instances, its limit ` +
+          `(supacontrol.limits.instancesTotal = ${instancesTotal}); ask an operator to raise it`,
+      );
+    }
+  }
+
   async #find(name: string): Promise<InstanceRecord> {
     const record = await this.#store.getInstance(name);
     if (!record) {
@@ -494,7 +599,7 @@ export class InstanceService {
     const own =
       caller.kind === 'user'
         ? caller.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'))
-        : caller.key.ownershipRefs;
+        : caller.ownershipRefs;
     const self =
       caller.kind === 'user' ? caller.userEntityRef : caller.key.owner;
     if (!requested) {

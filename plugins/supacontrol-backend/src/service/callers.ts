@@ -26,7 +26,19 @@ export type Caller =
       subject: string;
       request?: AuditorServiceCreateEventOptions['request'];
     }
-  | { kind: 'key'; key: ApiKeyRecord };
+  | {
+      kind: 'key';
+      key: ApiKeyRecord;
+      /** The owner's ownership as the catalog says now (not when the key was made). */
+      ownershipRefs: string[];
+      client: ClientInfo;
+    };
+
+/** Where a request came from, for the audit of callers without Backstage credentials. */
+export interface ClientInfo {
+  address?: string;
+  userAgent?: string;
+}
 
 /** The actor recorded in history and audit entries. */
 export function actorOf(caller: Caller): string {
@@ -36,7 +48,8 @@ export function actorOf(caller: Caller): string {
     case 'service':
       return `service:${caller.subject}`;
     case 'key':
-      return `apikey:${caller.key.id} (${caller.key.owner})`;
+      // The key's id stays out of what other users see (history, createdBy); audit has it.
+      return `${caller.key.owner} (API key)`;
     default:
       throw new Error('unknown caller');
   }
@@ -48,10 +61,22 @@ export function actorOf(caller: Caller): string {
  */
 export function auditOptionsOf(caller: Caller): {
   request?: AuditorServiceCreateEventOptions['request'];
-  meta: { actor: string; apiKeyId?: string };
+  meta: {
+    actor: string;
+    apiKeyId?: string;
+    clientAddress?: string;
+    userAgent?: string;
+  };
 } {
   if (caller.kind === 'key') {
-    return { meta: { actor: actorOf(caller), apiKeyId: caller.key.id } };
+    return {
+      meta: {
+        actor: actorOf(caller),
+        apiKeyId: caller.key.id,
+        clientAddress: caller.client.address,
+        userAgent: caller.client.userAgent,
+      },
+    };
   }
   return { request: caller.request, meta: { actor: actorOf(caller) } };
 }

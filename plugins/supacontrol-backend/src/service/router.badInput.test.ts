@@ -323,7 +323,14 @@ const rows: Row[] = [
     '/v1/api-keys',
     { name: 'k', expiresAt: '2999-01-01T00:00:00Z' },
     400,
-    'at most one year ahead',
+    'expiresAt must be at most 365 days ahead',
+  ],
+  [
+    'post',
+    '/v1/api-keys',
+    { name: 'k', expiresAt: 'tomorrow' },
+    400,
+    "expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z, or 'never' (admins only)",
   ],
   [
     'post',
@@ -347,7 +354,10 @@ const rows: Row[] = [
     "No API key with id '0123456789abcdef'",
   ],
   ['get', '/v1/api-keys?owner=%20', undefined, 400, 'must be an entity ref'],
-  ['get', '/v1/api-keys?all=true', undefined, 400, "unknown field 'all'"],
+  ['get', '/v1/api-keys?all=yes', undefined, 400, "must be 'true' or 'false'"],
+  ['get', '/v1/api-keys?every=true', undefined, 400, "unknown field 'every'"],
+  ['delete', '/v1/api-keys', undefined, 400, 'owner'],
+  ['delete', '/v1/api-keys?owner=%20', undefined, 400, 'must be an entity ref'],
 ];
 
 describe('bad input', () => {

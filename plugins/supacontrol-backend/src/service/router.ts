@@ -17,11 +17,13 @@ import {
   instanceNameParam,
   listApiKeysQuery,
   listInstancesQuery,
+  revokeApiKeysQuery,
 } from '../schema/schemas';
-import { ApiKeyService, parseKeyExpiry } from './ApiKeyService';
-import { Caller } from './callers';
+import { ApiKeyService } from './ApiKeyService';
+import { Caller, ClientInfo } from './callers';
 import { DatabaseHealthCheck } from './DatabaseHealthCheck';
 import { InstanceService } from './InstanceService';
+import { RequestRateLimiter, TooManyRequestsError } from './rateLimits';
 
 /** @internal */
 export interface RouterOptions {
@@ -30,6 +32,8 @@ export interface RouterOptions {
   apiKeys: ApiKeyService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
+  /** Requests per minute per caller on /v1 (`supacontrol.limits.requestsPerMinute`). */
+  requestsPerMinute: number;
 }
 
 /** A refusal with a status other than the ones `@backstage/errors` has a class for. */
@@ -77,6 +81,9 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { healthCheck, instances, apiKeys, httpAuth, userInfo } = options;
+  const rateLimiter = new RequestRateLimiter({
+    perMinute: options.requestsPerMinute,
+  });
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -93,16 +100,30 @@ export async function createRouter(
     res.json(openApiDocument);
   });
 
-  // Everything below needs a caller: an API key, or Backstage user/service credentials.
+  // Everything below needs a caller: an API key, or Backstage user/service credentials. Each
+  // caller has its own request budget.
   v1.use(async (req: Request, res: Response, next: NextFunction) => {
-    res.locals.caller = await resolveCaller(req);
+    try {
+      const caller = await resolveCaller(req);
+      rateLimiter.take(rateLimitKey(caller));
+      res.locals.caller = caller;
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
     next();
   });
 
   async function resolveCaller(req: Request): Promise<Caller> {
     const token = presentedApiKey(req);
     if (token !== undefined) {
-      return { kind: 'key', key: await apiKeys.authenticate(token) };
+      const client: ClientInfo = {
+        address: req.ip ?? req.socket.remoteAddress,
+        userAgent: req.header('user-agent')?.slice(0, 200),
+      };
+      return apiKeys.authenticate(token, client);
     }
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
@@ -132,6 +153,17 @@ export async function createRouter(
   }
 
   const callerOf = (res: Response): Caller => res.locals.caller;
+
+  function rateLimitKey(caller: Caller): string {
+    switch (caller.kind) {
+      case 'user':
+        return caller.userEntityRef.toLocaleLowerCase('en-US');
+      case 'service':
+        return `service:${caller.subject}`;
+      default:
+        return `apikey:${caller.key.id}`;
+    }
+  }
 
   v1.get('/plans', async (_req, res) => {
     res.json({ items: instances.listPlans() });
@@ -197,21 +229,26 @@ export async function createRouter(
 
   v1.get('/api-keys', async (req, res) => {
     const query = parse(listApiKeysQuery, req.query, 'query');
-    res.json({ items: await apiKeys.listKeys(callerOf(res), query) });
+    res.json({
+      items: await apiKeys.listKeys(callerOf(res), {
+        owner: query.owner,
+        all: query.all === 'true',
+      }),
+    });
   });
 
   v1.post('/api-keys', async (req, res) => {
     requireJsonBody(req);
     const body = parse(createApiKeyBody, req.body, 'body');
-    const created = await apiKeys.createKey(
-      {
-        name: body.name,
-        scopes: body.scopes,
-        expiresAt: parseKeyExpiry(body.expiresAt),
-      },
-      callerOf(res),
-    );
+    const created = await apiKeys.createKey(body, callerOf(res));
+    // The key is in this answer only: keep it out of every cache.
+    res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(created);
+  });
+
+  v1.delete('/api-keys', async (req, res) => {
+    const { owner } = parse(revokeApiKeysQuery, req.query, 'query');
+    res.json({ revoked: await apiKeys.revokeKeysOf(owner, callerOf(res)) });
   });
 
   v1.delete('/api-keys/:id', async (req, res) => {

@@ -4,5 +4,6 @@ export { isTransitional } from './isTransitional';
 export { useInstances } from './useInstances';
 export { useInstanceDetails } from './useInstanceDetails';
 export { useInstanceCredentials } from './useInstanceCredentials';
+export type { InstanceCredentialsState } from './useInstanceCredentials';
 export { usePlans } from './usePlans';
 export { useApiKeys } from './useApiKeys';

@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   fakeApi,
   fakeCredentials,
@@ -37,11 +38,19 @@ describe('EntitySupabaseInstanceContent', () => {
     expect(screen.getByText('Ready: True')).toBeInTheDocument();
     expect(screen.getByText('Components')).toBeInTheDocument();
     expect(screen.getByText('Event history')).toBeInTheDocument();
-    expect(await screen.findByLabelText('anon key')).toHaveTextContent(
-      fakeCredentials.anonKey,
-    );
-    expect(api.getInstanceCredentials).toHaveBeenCalledWith('orders');
     expect(screen.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
+    // The keys are read only when one is revealed.
+    const anonKey = await screen.findByLabelText('anon key');
+    expect(anonKey).not.toHaveTextContent(fakeCredentials.anonKey);
+    expect(api.getInstanceCredentials).not.toHaveBeenCalled();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Reveal anon key' }),
+    );
+    await waitFor(() =>
+      expect(anonKey).toHaveTextContent(fakeCredentials.anonKey),
+    );
+    expect(api.getInstanceCredentials).toHaveBeenCalledTimes(1);
+    expect(api.getInstanceCredentials).toHaveBeenCalledWith('orders');
   });
 
   it('reads no credentials and offers no actions without permission', async () => {

@@ -13,7 +13,10 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode } from 'react';
 import { InstanceCredentials } from '../../../api';
-import { useInstanceCredentials } from '../../../hooks';
+import {
+  InstanceCredentialsState,
+  useInstanceCredentials,
+} from '../../../hooks';
 import { errorMessage } from '../../Shared/ErrorPanel';
 import { SecretValue } from '../../Shared/SecretValue';
 
@@ -41,21 +44,39 @@ const Row = (props: { label: string; children: ReactNode }) => (
 const ExternalLink = (props: { url?: string }) =>
   props.url ? <Link to={props.url}>{props.url}</Link> : <>—</>;
 
-const CredentialRows = (props: { credentials: InstanceCredentials }) => {
-  const { credentials } = props;
+/**
+ * The connection details with every key and password masked until a reveal or copy fetches them
+ * all at once (one audited read for the page).
+ */
+const CredentialRows = (props: {
+  instance: Instance;
+  credentials: InstanceCredentialsState;
+}) => {
+  const { instance, credentials } = props;
+  const value = credentials.value;
+  const fetched = (pick: (c: InstanceCredentials) => string) => () =>
+    credentials.load().then(pick);
   return (
     <>
       <Row label="API URL">
-        <SecretValue label="API URL" value={credentials.apiUrl} />
+        <SecretValue
+          label="API URL"
+          value={value?.apiUrl ?? instance.endpoints.api}
+        />
       </Row>
       <Row label="anon key">
-        <SecretValue label="anon key" value={credentials.anonKey} />
+        <SecretValue
+          label="anon key"
+          value={value?.anonKey}
+          load={fetched(c => c.anonKey)}
+        />
       </Row>
       <Row label="service_role key">
         <SecretValue
           secret
           label="service_role key"
-          value={credentials.serviceRoleKey}
+          value={value?.serviceRoleKey}
+          load={fetched(c => c.serviceRoleKey)}
         />
         <Typography variant="caption" color="textSecondary">
           Bypasses row-level security: use it only on servers, never in a
@@ -66,22 +87,25 @@ const CredentialRows = (props: { credentials: InstanceCredentials }) => {
         <SecretValue
           secret
           label="Postgres connection string"
-          value={credentials.postgresUrl}
-          masked={maskPassword(credentials.postgresUrl)}
+          value={value?.postgresUrl}
+          load={fetched(c => c.postgresUrl)}
+          masked={value && maskPassword(value.postgresUrl)}
         />
       </Row>
       <Row label="Studio">
-        <ExternalLink url={credentials.studioUrl} />
+        <ExternalLink url={value?.studioUrl ?? instance.endpoints.studio} />
       </Row>
       <Row label="Studio login">
         <SecretValue
           label="Studio user"
-          value={credentials.dashboard.username}
+          value={value?.dashboard.username}
+          load={fetched(c => c.dashboard.username)}
         />
         <SecretValue
           secret
           label="Studio password"
-          value={credentials.dashboard.password}
+          value={value?.dashboard.password}
+          load={fetched(c => c.dashboard.password)}
         />
       </Row>
     </>
@@ -90,8 +114,8 @@ const CredentialRows = (props: { credentials: InstanceCredentials }) => {
 
 /**
  * How to connect: endpoints for everyone who can see the instance; keys and passwords for those
- * with the credentials permission, fetched only then (each read is audited), secrets masked until
- * revealed.
+ * with the credentials permission, masked and fetched only when one is revealed or copied (each
+ * read is audited), secrets masked until revealed.
  */
 export const ConnectionPanel = (props: { instance: Instance }) => {
   const { instance } = props;
@@ -100,10 +124,7 @@ export const ConnectionPanel = (props: { instance: Instance }) => {
     resourceRef: instance.name,
   });
   const connectable = CONNECTABLE.includes(instance.status);
-  const credentials = useInstanceCredentials(
-    instance.name,
-    permission.allowed && connectable,
-  );
+  const credentials = useInstanceCredentials(instance.name);
 
   let details: ReactNode;
   if (instance.status === 'Deleting' || instance.status === 'Deleted') {
@@ -135,14 +156,21 @@ export const ConnectionPanel = (props: { instance: Instance }) => {
         Could not load the credentials: {errorMessage(credentials.error)}
       </Alert>
     );
+  } else if (!credentials.value) {
+    details = (
+      <Typography variant="caption" color="textSecondary">
+        Keys and passwords are fetched when you reveal or copy one; every read
+        is audited.
+      </Typography>
+    );
   }
 
   return (
     <InfoCard title="Connect">
       <Table size="small" aria-label="Connection details">
         <TableBody>
-          {credentials.value ? (
-            <CredentialRows credentials={credentials.value} />
+          {permission.allowed && connectable ? (
+            <CredentialRows instance={instance} credentials={credentials} />
           ) : (
             <>
               <Row label="API URL">

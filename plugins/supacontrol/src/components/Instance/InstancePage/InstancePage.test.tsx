@@ -105,14 +105,13 @@ describe('InstancePage', () => {
     const components = screen.getByRole('table', { name: 'Components' });
     expect(within(components).getByText('0/2')).toBeInTheDocument();
     expect(screen.getByText('1/2 ready')).toBeInTheDocument();
-    // Connection.
-    expect(await screen.findByLabelText('anon key')).toHaveTextContent(
+    // Connection: the endpoints, and the keys masked until asked for.
+    expect(await screen.findByLabelText('anon key')).not.toHaveTextContent(
       fakeCredentials.anonKey,
     );
     expect(
       screen.getByRole('button', { name: 'Copy anon key' }),
     ).toBeInTheDocument();
-    expect(api.getInstanceCredentials).toHaveBeenCalledWith('orders');
     expect(
       screen.getByRole('link', { name: new RegExp(fakeCredentials.studioUrl) }),
     ).toBeInTheDocument();
@@ -140,12 +139,77 @@ describe('InstancePage', () => {
     expect(await screen.findByText(text)).toBeInTheDocument();
   });
 
+  it('requests no credentials until a key is revealed, then reads them once', async () => {
+    const api = fakeApi({ getInstance: jest.fn(async () => running) });
+    await renderPage('/supacontrol/instances/orders', { api });
+
+    const anonKey = await screen.findByLabelText('anon key');
+    await screen.findByRole('button', { name: 'Delete' });
+    expect(anonKey).toHaveTextContent('••••');
+    expect(
+      screen.getByLabelText('Postgres connection string'),
+    ).toHaveTextContent('••••');
+    expect(api.getInstanceCredentials).not.toHaveBeenCalled();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Reveal anon key' }),
+    );
+    await waitFor(() =>
+      expect(anonKey).toHaveTextContent(fakeCredentials.anonKey),
+    );
+    expect(api.getInstanceCredentials).toHaveBeenCalledTimes(1);
+    expect(api.getInstanceCredentials).toHaveBeenCalledWith('orders');
+    // The anon key is public once read: no reveal button is left for it.
+    expect(
+      screen.queryByRole('button', { name: 'Hide anon key' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Studio user')).toHaveTextContent(
+      fakeCredentials.dashboard.username,
+    );
+  });
+
+  it('reads the credentials on the first copy and puts the key on the clipboard', async () => {
+    const user = userEvent.setup();
+    // user-event's clipboard stub cannot read back in jsdom; what is written is what matters.
+    const writeText = jest
+      .spyOn(navigator.clipboard, 'writeText')
+      .mockResolvedValue();
+    const api = fakeApi({ getInstance: jest.fn(async () => running) });
+    await renderPage('/supacontrol/instances/orders', { api });
+
+    await user.click(
+      await screen.findByRole('button', { name: 'Copy service_role key' }),
+    );
+    await waitFor(() =>
+      expect(writeText).toHaveBeenCalledWith(fakeCredentials.serviceRoleKey),
+    );
+    expect(api.getInstanceCredentials).toHaveBeenCalledTimes(1);
+    // Copying does not reveal a secret.
+    expect(screen.getByLabelText('service_role key')).not.toHaveTextContent(
+      fakeCredentials.serviceRoleKey,
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Copy anon key' }));
+    await waitFor(() =>
+      expect(writeText).toHaveBeenLastCalledWith(fakeCredentials.anonKey),
+    );
+    expect(api.getInstanceCredentials).toHaveBeenCalledTimes(1);
+  });
+
   it('keeps the service_role key, database and Studio passwords hidden until revealed', async () => {
     const api = fakeApi({ getInstance: jest.fn(async () => running) });
     await renderPage('/supacontrol/instances/orders', { api });
 
     const serviceRole = await screen.findByLabelText('service_role key');
     expect(serviceRole).not.toHaveTextContent(fakeCredentials.serviceRoleKey);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Reveal service_role key' }),
+    );
+    await waitFor(() =>
+      expect(serviceRole).toHaveTextContent(fakeCredentials.serviceRoleKey),
+    );
+    // Only the revealed secret shows; the others stay masked after the read.
     expect(
       screen.getByLabelText('Postgres connection string'),
     ).toHaveTextContent(
@@ -155,11 +219,6 @@ describe('InstancePage', () => {
       'studio-password',
     );
     expect(screen.queryByText(/db-password/)).not.toBeInTheDocument();
-
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Reveal service_role key' }),
-    );
-    expect(serviceRole).toHaveTextContent(fakeCredentials.serviceRoleKey);
     await userEvent.click(
       screen.getByRole('button', { name: 'Hide service_role key' }),
     );
@@ -171,6 +230,7 @@ describe('InstancePage', () => {
     expect(
       screen.getByLabelText('Postgres connection string'),
     ).toHaveTextContent(fakeCredentials.postgresUrl);
+    expect(api.getInstanceCredentials).toHaveBeenCalledTimes(1);
   });
 
   it('explains the empty cards of an instance that is still Pending', async () => {
@@ -318,15 +378,35 @@ describe('InstancePage', () => {
     );
     const api = fakeApi({
       getInstance: jest.fn(async () => running),
-      getInstanceCredentials: jest.fn().mockRejectedValue(error),
+      getInstanceCredentials: jest
+        .fn()
+        .mockRejectedValueOnce(error)
+        .mockResolvedValue(fakeCredentials),
     });
     await renderPage('/supacontrol/instances/orders', { api });
 
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Reveal anon key' }),
+    );
     expect(
       await screen.findByText(
         'Could not load the credentials: The instance secret supa-orders/jwt is not there yet',
       ),
     ).toBeInTheDocument();
+    expect(screen.getByLabelText('anon key')).not.toHaveTextContent(
+      fakeCredentials.anonKey,
+    );
+
+    // The next click tries again.
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Reveal anon key' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByLabelText('anon key')).toHaveTextContent(
+        fakeCredentials.anonKey,
+      ),
+    );
+    expect(api.getInstanceCredentials).toHaveBeenCalledTimes(2);
   });
 
   it('refreshes while the instance is transitional and stops once it is Running', async () => {

@@ -33,13 +33,13 @@ const SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'instances:credentials': "Read instances' keys and passwords",
 };
 
-/** Expiry choices; the backend accepts at most a year. */
+/** Expiry choices; the backend accepts at most a year, and keys that never expire from admins. */
 const EXPIRY_OPTIONS: { label: string; days?: number }[] = [
   { label: '7 days', days: 7 },
   { label: '30 days', days: 30 },
   { label: '90 days', days: 90 },
   { label: '1 year', days: 365 },
-  { label: 'Never' },
+  { label: 'Never (admins only)' },
 ];
 
 const DEFAULT_EXPIRY = '90 days';
@@ -89,7 +89,7 @@ export const CreateApiKeyDialog = (props: CreateApiKeyDialogProps) => {
         scopes,
         expiresAt: days
           ? new Date(Date.now() + days * 24 * 3600 * 1000).toISOString()
-          : undefined,
+          : 'never',
       });
       setCreated(key);
       onCreated();

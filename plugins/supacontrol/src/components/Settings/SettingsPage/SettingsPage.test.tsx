@@ -191,12 +191,10 @@ describe('SettingsPage', () => {
     ).toBeDisabled();
   });
 
-  it("shows the backend's refusal of a new key", async () => {
-    const error = await backendError(
-      400,
-      'InputError',
-      'expiresAt must be at most one year ahead',
-    );
+  it("asks for a key that never expires, and shows the backend's refusal", async () => {
+    const message =
+      'Only SupaControl admins may create keys that never expire; give expiresAt at most 365 days ahead, or leave it out for 90 days';
+    const error = await backendError(403, 'NotAllowedError', message);
     const api = fakeApi({ createApiKey: jest.fn().mockRejectedValue(error) });
     await renderPage('/supacontrol/settings', { api });
     await userEvent.click(
@@ -208,12 +206,17 @@ describe('SettingsPage', () => {
       'x',
     );
     await userEvent.click(
+      within(form).getByRole('button', { name: /Expires after/ }),
+    );
+    await userEvent.click(
+      screen.getByRole('option', { name: 'Never (admins only)' }),
+    );
+    await userEvent.click(
       within(form).getByRole('button', { name: 'Create key' }),
     );
 
-    expect(await within(form).findByRole('alert')).toHaveTextContent(
-      'expiresAt must be at most one year ahead',
-    );
+    expect(await within(form).findByRole('alert')).toHaveTextContent(message);
+    expect(api.createApiKey.mock.calls[0][0].expiresAt).toBe('never');
   });
 
   it('revokes a key after confirmation', async () => {
