@@ -6,4 +6,8 @@ import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
 backend.add(import('@internal/plugin-supacontrol-backend'));
-backend.start();
+// A plugin that fails at start-up would otherwise leave the process listening, answering 503.
+backend.start().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -20,7 +20,8 @@ export interface BackendProcess {
   exited(): Promise<number | null>;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now, for a backend to take. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

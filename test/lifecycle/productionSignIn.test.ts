@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { testPostgresConnection } from '../src/testBed';
+import { freePort } from './backendProcess';
 
 /*
  * The portal's real production configuration (backstage.yaml + backstage.production.yaml) on the
@@ -20,17 +20,6 @@ jest.setTimeout(300_000);
 const root = join(__dirname, '../..');
 const backendDir = join(root, 'packages/backend');
 const START_TIMEOUT_MS = 180_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** backstage.production.yaml reads PostgreSQL from POSTGRES_*; the test bed gives a URL. */
 function postgresEnv(): Record<string, string> {

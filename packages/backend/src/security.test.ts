@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import {
   ALICE,
+  apiAs,
   BOB,
   CAROL,
   ensureStatus,
@@ -64,20 +65,7 @@ describe.each(databases.eachSupportedId())('API security (%s)', databaseId => {
   let knex: Knex;
   const logs: LogLine[] = [];
 
-  const as = (auth: string | { key: string }) => {
-    const set = (r: request.Test) =>
-      typeof auth === 'string'
-        ? r.set('Authorization', auth)
-        : r.set('X-Api-Key', auth.key);
-    return {
-      get: (path: string) =>
-        set(request(server).get(`/api/supacontrol${path}`)),
-      post: (path: string, body: object) =>
-        set(request(server).post(`/api/supacontrol${path}`)).send(body),
-      delete: (path: string) =>
-        set(request(server).delete(`/api/supacontrol${path}`)),
-    };
-  };
+  const as = (auth: string | { key: string }) => apiAs(server, auth);
 
   const createKey = async (owner: string, body: object = {}) => {
     const res = await as(user(owner)).post('/v1/api-keys', {

@@ -5,6 +5,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import {
   ALICE,
+  apiAs,
   BOB,
   CAROL,
   ensureStatus,
@@ -50,20 +51,7 @@ describe.each(databases.eachSupportedId())(
     ) => void;
     const keys: Record<string, string> = {};
 
-    const as = (auth: string | { key: string }) => {
-      const set = (r: request.Test) =>
-        typeof auth === 'string'
-          ? r.set('Authorization', auth)
-          : r.set('X-Api-Key', auth.key);
-      return {
-        get: (path: string) =>
-          set(request(server).get(`/api/supacontrol${path}`)),
-        post: (path: string, body: object) =>
-          set(request(server).post(`/api/supacontrol${path}`)).send(body),
-        delete: (path: string) =>
-          set(request(server).delete(`/api/supacontrol${path}`)),
-      };
-    };
+    const as = (auth: string | { key: string }) => apiAs(server, auth);
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);

@@ -181,6 +181,21 @@ export const service = mockCredentials.service.header({
   targetPluginId: 'supacontrol',
 });
 
+/** Calls to the SupaControl API of `server` as a user (a header) or with an API key. */
+export function apiAs(server: any, auth: string | { key: string }) {
+  const set = (r: request.Test) =>
+    typeof auth === 'string'
+      ? r.set('Authorization', auth)
+      : r.set('X-Api-Key', auth.key);
+  return {
+    get: (path: string) => set(request(server).get(`/api/supacontrol${path}`)),
+    post: (path: string, body: object) =>
+      set(request(server).post(`/api/supacontrol${path}`)).send(body),
+    delete: (path: string) =>
+      set(request(server).delete(`/api/supacontrol${path}`)),
+  };
+}
+
 /** A log line as a plugin wrote it, with the fields of every `child()` on the way. */
 export interface LogLine {
   level: 'error' | 'warn' | 'info' | 'debug';
