@@ -45,6 +45,12 @@ export interface Config {
       /** Pinned chart version (semantic version). Default `0.1.0`, the bundled chart. */
       version?: string;
       /**
+       * Every version an instance may be created with or upgraded to (`PATCH {chartVersion}`);
+       * `version` is always allowed. Upgrades need a repository or OCI source: a chart directory
+       * holds one version only.
+       */
+      versions?: string[];
+      /**
        * A chart directory (default: the bundled `charts/supabase`), a chart repository URL
        * (`https://…`, with `name` and `version`) or an OCI reference (`oci://…`, with `version`).
        */
@@ -122,6 +128,12 @@ export interface Config {
       backoffMaxSeconds?: number;
       /** How long a replica holds an instance while working on it (renewed). Default 120. */
       leaseSeconds?: number;
+      /**
+       * How long an applied release may take to become ready (image pulls, volumes binding)
+       * before the instance gets `Progressing=False` with its pods' reasons and becomes Failed
+       * (while provisioning) or Degraded (after a change). Default 600.
+       */
+      progressDeadlineSeconds?: number;
     };
     /** Public URLs through an ingress controller: `<name>.<domain>` and `studio-<name>.<domain>`. */
     ingress?: {

@@ -1,7 +1,7 @@
 // The portal in a real browser (Debian's Chromium through playwright-core): guest sign-in, the
 // SupaControl dashboard, an API key created and copied (then used with curl), an instance's life
-// from the create dialog through Running (its keys read only on reveal, the anon key copied) to
-// deletion, and the key revoked. Runs against the portal at SUPACONTROL_E2E_URL, e.g.
+// from the create dialog through Running (its keys read only on reveal, the anon key copied),
+// paused and resumed, its logs read, to deletion, and the key revoked. Runs against the portal at SUPACONTROL_E2E_URL, e.g.
 // `./scripts/start` then SUPACONTROL_E2E_URL=http://127.0.0.1:3000.
 //
 // The tests share one browser page and run in order: each step starts where the previous one left
@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type Locator, type Page } from 'playwright-core';
+import { simulatedLogLines } from '../cluster/src/index.ts';
 import { openPortal, PortalSession, uniqueRunId } from './browser';
 
 jest.setTimeout(180_000);
@@ -248,6 +249,60 @@ describe('the SupaControl portal in a browser', () => {
         iss: 'supabase',
       });
       await screenshot('04b-instance-running');
+    }));
+
+  it('pauses the instance after a confirmation and sees it Paused', () =>
+    screenshotOnFailure('pause-instance', async () => {
+      await page.getByRole('button', { name: 'Pause' }).click();
+      const dialog = page.getByRole('dialog', {
+        name: `Pause ${instanceName}?`,
+      });
+      await dialog.getByText(/scaled to zero/).waitFor();
+      await screenshot('05a-pause-dialog');
+      await dialog.getByRole('button', { name: 'Pause' }).click();
+      // Accepted: the dialog closes and Resume replaces Pause while the reconciler scales down.
+      await expectAccepted(
+        dialog,
+        page.getByRole('button', { name: 'Resume' }),
+      );
+      await dialog.waitFor({ state: 'detached' });
+      await page
+        .getByTestId('status-Paused')
+        .first()
+        .waitFor({ timeout: 150_000 });
+      expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+      await screenshot('05b-instance-paused');
+    }));
+
+  it('resumes the instance and sees it Running again', () =>
+    screenshotOnFailure('resume-instance', async () => {
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.getByRole('button', { name: 'Pause' }).waitFor();
+      await page
+        .getByTestId('status-Running')
+        .first()
+        .waitFor({ timeout: 150_000 });
+      expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(
+        0,
+      );
+      await screenshot('05c-instance-resumed');
+    }));
+
+  it("opens the Logs tab and reads a component's log lines", () =>
+    screenshotOnFailure('instance-logs', async () => {
+      await page.getByRole('tab', { name: 'Logs' }).click();
+      await page.getByRole('button', { name: /Component/ }).click();
+      await page.getByRole('option', { name: 'auth', exact: true }).click();
+      const log = page.getByRole('log', { name: 'Logs of auth' });
+      // kwok serves the same simulated lines for every container of the test bed.
+      await log.filter({ hasText: simulatedLogLines[0] }).waitFor();
+      const text = await log.innerText();
+      for (const line of simulatedLogLines) {
+        expect(text).toContain(line);
+      }
+      await screenshot('05d-instance-logs');
+      await page.getByRole('tab', { name: 'Overview' }).click();
+      await page.getByText('Event history').waitFor();
     }));
 
   it('deletes the instance once its name is typed', () =>

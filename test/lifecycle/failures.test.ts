@@ -1,6 +1,6 @@
 import { AppsV1Api, KubeConfig, type CoreV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,13 +33,14 @@ let repoUrl: string;
 const suffix = Date.now().toString(36).slice(-4);
 const BAD = `bad-version-${suffix}`;
 const DRIFTY = `drifty-${suffix}`;
+const UPGRADED = `upgraded-${suffix}`;
 const SECRETLESS = `secretless-${suffix}`;
 
 /** Packages the bundled chart at `version` into the repository and re-indexes it. */
-async function publish(version: string) {
+async function publish(version: string, dir = chartDir) {
   await run(testHelmPath(), [
     'package',
-    chartDir,
+    dir,
     '--version',
     version,
     '-d',
@@ -68,11 +69,34 @@ beforeAll(async () => {
   );
   repoUrl = `http://127.0.0.1:${(repo.address() as { port: number }).port}`;
   await publish('0.1.0');
+  await publish('0.2.0');
+  // A version whose templates do not render, as a chart with a mistake in it would not.
+  const broken = mkdtempSync(join(tmpdir(), 'supacontrol-broken-chart-'));
+  cpSync(chartDir, broken, { recursive: true });
+  writeFileSync(
+    join(broken, 'templates', 'broken.yaml'),
+    '{{ fail "this chart version is broken on purpose" }}\n',
+  );
+  await publish('0.3.0', broken);
 
   bed = await startLifecycleBed({
     prepare: async () => ({
       supacontrol: {
-        chart: { name: 'supabase', version: '0.1.0', source: repoUrl },
+        chart: {
+          name: 'supabase',
+          version: '0.1.0',
+          // 9.9.9 is allowed before it is published (the first test publishes it late).
+          versions: ['0.2.0', '0.3.0', '9.9.9'],
+          source: repoUrl,
+        },
+        plans: {
+          small: {
+            default: true,
+            values: { persistence: { enabled: false } },
+          },
+          // Volumes of the test bed's default StorageClass (hostPath, bound at once).
+          persistent: { values: {} },
+        },
       },
     }),
   });
@@ -265,4 +289,123 @@ it('fails, saying how to restore it, an instance whose Secret was deleted by han
   });
   expect(after.data).toEqual(original.data);
   expect(after.metadata?.uid).not.toBe(original.metadata?.uid);
+});
+
+it('upgrades to another allowed chart version keeping the Secret, and stays on it when the next one does not render', async () => {
+  const created = await api.post('/v1/instances', {
+    name: UPGRADED,
+    owner: 'group:default/team-a',
+    plan: 'persistent',
+  });
+  expect(created.status).toBe(201);
+  await waitFor(UPGRADED, 'Running');
+  const claims = async () =>
+    (
+      await core.listNamespacedPersistentVolumeClaim({
+        namespace: `supa-${UPGRADED}`,
+      })
+    ).items
+      .map(c => `${c.metadata?.name} ${c.spec?.volumeName}`)
+      .sort();
+  const claimsBefore = await claims();
+  expect(claimsBefore.length).toBeGreaterThanOrEqual(2);
+  const secretBefore = (
+    await core.readNamespacedSecret({
+      namespace: `supa-${UPGRADED}`,
+      name: 'supabase-secrets',
+    })
+  ).data;
+
+  const refused = await api.patch(`/v1/instances/${UPGRADED}`, {
+    chartVersion: '7.7.7',
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.message).toBe(
+    "chartVersion must be one of '0.1.0', '0.2.0', '0.3.0', '9.9.9' (supacontrol.chart.versions); got '7.7.7'",
+  );
+
+  const settled = async (version: string) =>
+    eventually(
+      `${UPGRADED} to settle on ${version}`,
+      async () => {
+        const res = await api.get(`/v1/instances/${UPGRADED}`);
+        return res.body?.status === 'Running' &&
+          res.body.observedGeneration >= res.body.generation &&
+          res.body.chart.version === version
+          ? res.body
+          : undefined;
+      },
+      180_000,
+    );
+
+  const upgrade = await api.patch(`/v1/instances/${UPGRADED}`, {
+    chartVersion: '0.2.0',
+  });
+  expect(upgrade.status).toBe(200);
+  const upgraded = await settled('0.2.0');
+  expect(
+    upgraded.conditions.find((c: any) => c.type === 'Upgraded'),
+  ).toMatchObject({
+    status: 'True',
+    message: 'Upgraded chart supabase 0.1.0 → 0.2.0',
+  });
+  const { stdout } = await run(testHelmPath(), [
+    'get',
+    'metadata',
+    UPGRADED,
+    '--namespace',
+    `supa-${UPGRADED}`,
+    '-o',
+    'json',
+    '--kubeconfig',
+    bed.cluster.kubeconfigPath,
+  ]);
+  expect(JSON.parse(stdout).version).toBe('0.2.0');
+  const secretAfter = (
+    await core.readNamespacedSecret({
+      namespace: `supa-${UPGRADED}`,
+      name: 'supabase-secrets',
+    })
+  ).data;
+  expect(secretAfter).toEqual(secretBefore);
+  // The same claims, bound to the same volumes: the data stays.
+  expect(await claims()).toEqual(claimsBefore);
+
+  expect(
+    (await api.patch(`/v1/instances/${UPGRADED}`, { chartVersion: '0.3.0' }))
+      .status,
+  ).toBe(200);
+  const kept = await eventually(
+    `${UPGRADED} to refuse 0.3.0`,
+    async () => {
+      const res = await api.get(`/v1/instances/${UPGRADED}`);
+      const condition = res.body?.conditions.find(
+        (c: any) => c.type === 'Upgraded' && c.status === 'False',
+      );
+      return condition && res.body.status === 'Running' ? res.body : undefined;
+    },
+    180_000,
+  );
+  expect(kept.chart.version).toBe('0.2.0');
+  expect(
+    kept.conditions.find((c: any) => c.type === 'Upgraded').message,
+  ).toMatch(
+    /^Upgrade of chart 0\.2\.0 to 0\.3\.0 failed, still on 0\.2\.0: it did not render: .*broken on purpose/,
+  );
+  const history = (await api.get(`/v1/instances/${UPGRADED}/events`)).body
+    .items;
+  expect(history.map((e: any) => e.action)).toEqual(
+    expect.arrayContaining(['update', 'upgrade', 'upgrade-failed']),
+  );
+  expect(history.find((e: any) => e.action === 'update').message).toBe(
+    'Changed: chart 0.1.0 → 0.2.0',
+  );
+  expect(secretAfter).toEqual(
+    (
+      await core.readNamespacedSecret({
+        namespace: `supa-${UPGRADED}`,
+        name: 'supabase-secrets',
+      })
+    ).data,
+  );
 });

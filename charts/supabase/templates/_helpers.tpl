@@ -115,13 +115,16 @@ container, which the kubelet expands, so it never passes through Helm.
 
 {{/*
 Pod template annotations: the checksum of the component's own configuration (passed in, may be
-empty) and the Secret revision, so that a change to either rolls the pods.
-Call with (list $ "checksum-or-empty").
+empty), the Secret revision, and the restart stamps (of all components and of this one), so that a
+change to any of them rolls the pods. Call with (list $ "checksum-or-empty" "component").
 */}}
 {{- define "supabase.podAnnotations" -}}
 {{- $root := index . 0 -}}
 {{- $checksum := index . 1 -}}
-{{- if or $checksum $root.Values.secretRevision -}}
+{{- $component := index . 2 -}}
+{{- $restarts := $root.Values.restarts | default dict -}}
+{{- $restart := printf "%s/%s" (get $restarts "all" | default "") (get $restarts $component | default "") -}}
+{{- if or $checksum $root.Values.secretRevision (ne $restart "/") -}}
 annotations:
   {{- with $checksum }}
   checksum/config: {{ . }}
@@ -129,7 +132,18 @@ annotations:
   {{- with $root.Values.secretRevision }}
   supacontrol.io/secret-revision: {{ . | quote }}
   {{- end }}
+  {{- if ne $restart "/" }}
+  supacontrol.io/restarted-at: {{ $restart | quote }}
+  {{- end }}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Replicas of a component: none while the instance is paused (its volumes and Secret stay).
+Call with (list $ componentValues).
+*/}}
+{{- define "supabase.replicas" -}}
+{{- if (index . 0).Values.paused -}}0{{- else -}}{{ (index . 1).replicas }}{{- end -}}
 {{- end -}}
 
 {{/*

@@ -439,6 +439,76 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    describe('day-2 operations', () => {
+      it('are for those who may update the instance, with instances:write on keys', async () => {
+        expect(
+          (await as(user(BOB)).post('/v1/instances/alpha/pause', {})).status,
+        ).toBe(404);
+        const key = await as({ key: keys.readonly }).post(
+          '/v1/instances/alpha/restart',
+          {},
+        );
+        expect(key.status).toBe(403);
+        expect(key.body.error.message).toContain(
+          "lacks the scope 'instances:write'",
+        );
+      });
+
+      it('refuse what the state does not allow with 409', async () => {
+        const res = await as(user(ALICE)).post('/v1/instances/alpha/pause', {});
+        expect(res.status).toBe(409);
+        expect(res.body.error.message).toBe(
+          "Instance 'alpha' is Pending; only Running, Updating or Degraded instances can be paused",
+        );
+        expect(
+          (await as(user(ALICE)).post('/v1/instances/alpha/resume', {})).status,
+        ).toBe(409);
+      });
+
+      it('change the plan with a new generation, and protection without one', async () => {
+        const before = (await as(user(ALICE)).get('/v1/instances/alpha')).body;
+        const unknown = await as(user(ALICE)).patch('/v1/instances/alpha', {
+          plan: 'huge',
+        });
+        expect(unknown.status).toBe(400);
+        expect(unknown.body.error.message).toContain("got 'huge'");
+
+        const plan = await as(user(ALICE)).patch('/v1/instances/alpha', {
+          plan: 'medium',
+        });
+        expect(plan.status).toBe(200);
+        validate('/v1/instances/{name}', 'patch', 200, plan.body);
+        expect(plan.body).toMatchObject({
+          plan: 'medium',
+          generation: before.generation + 1,
+        });
+        const protectedRes = await as(user(ALICE)).patch(
+          '/v1/instances/alpha',
+          { deletionProtection: true },
+        );
+        expect(protectedRes.body).toMatchObject({
+          deletionProtection: true,
+          generation: before.generation + 1,
+        });
+        const refused = await as(user(ALICE)).delete('/v1/instances/alpha');
+        expect(refused.status).toBe(409);
+        validate('/v1/instances/{name}', 'delete', 409, refused.body);
+        await as(user(ALICE)).patch('/v1/instances/alpha', {
+          deletionProtection: false,
+        });
+        const history = await as(user(ALICE)).get('/v1/instances/alpha/events');
+        expect(
+          history.body.items
+            .filter((e: any) => e.action === 'update')
+            .map((e: any) => e.message),
+        ).toEqual([
+          'Changed: plan small → medium',
+          'Changed: deletion protection on',
+          'Changed: deletion protection off',
+        ]);
+      });
+    });
+
     describe('POST /v1/instances with Idempotency-Key', () => {
       it('answers a repeat with the same Idempotency-Key from the same caller with the instance', async () => {
         const create = (auth: string, key?: string) => {

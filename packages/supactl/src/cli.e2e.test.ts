@@ -30,7 +30,11 @@ const as: SupactlHarness['as'] = apiKey => harness.as(apiKey);
 const api: SupactlHarness['api'] = (...args) => harness.api(...args);
 
 beforeAll(async () => {
-  harness = await startSupactlHarness({ reconcile: { enabled: false } });
+  harness = await startSupactlHarness({
+    reconcile: { enabled: false },
+    // Every test creates instances of its own, all Alice's; the default limit is 10.
+    limits: { instancesPerOwner: 100 },
+  });
   ({ portalUrl, home } = harness);
   keys = {
     write: await harness.createKey(['instances:read', 'instances:write']),
@@ -429,6 +433,163 @@ describe('instances', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^NAME\s+DEFAULT\s+DESCRIPTION$/m);
     expect(result.stdout).toMatch(/^small\s+yes\s+\S/m);
+  });
+});
+
+describe('day-2 operations', () => {
+  // Without a reconciler the instances stay Pending: these cover what the server accepts and
+  // refuses; cli.operations.test.ts runs them on a Running instance with --wait.
+  const write = () => as(keys.write);
+
+  it('protects an instance from deletion until protection is turned off', async () => {
+    const name = nameOf('protect');
+    const created = await write()([
+      'instances',
+      'create',
+      name,
+      '--deletion-protection',
+    ]);
+    expect(created.code).toBe(0);
+    const get = await write()(['instances', 'get', name]);
+    expect(get.stdout).toMatch(/^Deletion protection:\s+on$/m);
+    expect(
+      JSON.parse(
+        (await write()(['instances', 'get', name, '-o', 'json'])).stdout,
+      ),
+    ).toMatchObject({ deletionProtection: true });
+
+    const refused = await write()(['instances', 'delete', name, '--yes']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toBe(
+      `error: Instance '${name}' has deletion protection, so it is not deleted. Clear it first: PATCH /v1/instances/${name} {"deletionProtection": false}, or supactl instances update ${name} --deletion-protection false\n`,
+    );
+    expect((await api('GET', `/v1/instances/${name}`)).status).toBe('Pending');
+
+    const cleared = await write()([
+      'instances',
+      'update',
+      name,
+      '--deletion-protection',
+      'false',
+    ]);
+    expect(cleared.stderr).toBe('');
+    expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toBe(
+      `instance '${name}' updated: deletion protection off (status Pending)\n`,
+    );
+    expect((await write()(['instances', 'get', name])).stdout).toMatch(
+      /^Deletion protection:\s+off$/m,
+    );
+    expect((await write()(['instances', 'delete', name, '--yes'])).code).toBe(
+      0,
+    );
+  });
+
+  it('changes the plan and prints the instance with -o json', async () => {
+    const name = nameOf('replan');
+    await write()(['instances', 'create', name]);
+
+    const updated = await write()([
+      'instances',
+      'update',
+      name,
+      '--plan',
+      'medium',
+      '--deletion-protection',
+      'true',
+    ]);
+    expect(updated.stderr).toBe('');
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toBe(
+      `instance '${name}' updated: plan medium, deletion protection on (status Pending)\n`,
+    );
+
+    const json = await write()([
+      'instances',
+      'update',
+      name,
+      '--deletion-protection',
+      'false',
+      '-o',
+      'json',
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(
+      await api('GET', `/v1/instances/${name}`),
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      plan: 'medium',
+      deletionProtection: false,
+    });
+
+    const unknown = await write()([
+      'instances',
+      'update',
+      name,
+      '--plan',
+      'huge',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      "error: plan must be one of 'small', 'medium'; got 'huge'\n",
+    );
+  });
+
+  it('exits 4 with the server message for operations the status does not allow', async () => {
+    const name = nameOf('ops');
+    await write()(['instances', 'create', name]);
+
+    // The server's message, in one line: which statuses allow the operation is the backend's to say.
+    const refusals: [string[], RegExp][] = [
+      [['pause', name], /is Pending; .* can be paused/],
+      [['resume', name, '--wait'], /is not paused \(it is Pending\)/],
+      [['restart', name, '-c', 'auth'], /is Pending; .* can be restarted/],
+      [['rotate', name, 'dashboard'], /is Pending; credentials can be rotated/],
+    ];
+    for (const [args, message] of refusals) {
+      const result = await write()(['instances', ...args]);
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({
+        args,
+        code: 4,
+        stdout: '',
+      });
+      expect(result.stderr).toMatch(new RegExp(`^error: Instance '${name}' `));
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.split('\n')).toHaveLength(2);
+    }
+  });
+
+  it('exits 2 with the reason when asked to rotate the database password', async () => {
+    const name = nameOf('rotatedb');
+    await write()(['instances', 'create', name]);
+    const result = await write()(['instances', 'rotate', name, 'database']);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^error: The database password cannot be rotated: Postgres keeps the password it was first given\b.*\n$/,
+    );
+  });
+
+  it('exits 3 for an instance that does not exist, and 1 for a read-only key', async () => {
+    const missing = nameOf('nothere');
+    const result = await write()(['instances', 'pause', missing]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(`error: No instance named '${missing}'\n`);
+
+    const name = nameOf('readonly');
+    await write()(['instances', 'create', name]);
+    const denied = await as(keys.read)([
+      'instances',
+      'update',
+      name,
+      '--deletion-protection',
+      'true',
+    ]);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(
+      /^error: API key sck_[a-z0-9]{16} lacks the scope 'instances:write'/,
+    );
   });
 });
 

@@ -38,6 +38,11 @@ const COMMANDS = [
   ['instances', 'create'],
   ['instances', 'delete'],
   ['instances', 'retry'],
+  ['instances', 'update'],
+  ['instances', 'pause'],
+  ['instances', 'resume'],
+  ['instances', 'restart'],
+  ['instances', 'rotate'],
   ['instances', 'credentials'],
   ['instances', 'events'],
   ['instances', 'wait'],
@@ -107,6 +112,62 @@ describe('supactl', () => {
       ['instances', 'verify', 'pr-1', '--via-portal', '--api-url', 'http://x'],
       "option '--via-portal' cannot be used with option '--api-url <url>'",
     ],
+    [['instances', 'pause'], "missing required argument 'name'"],
+    [['instances', 'pause', 'Bad'], "value 'Bad' is invalid for argument"],
+    [
+      ['instances', 'pause', 'pr-1', '--timeout', '1m'],
+      '--timeout only applies together with --wait',
+    ],
+    [
+      ['instances', 'resume', 'pr-1', '--wait', '--timeout', 'soon'],
+      "option '--timeout <duration>' argument 'soon' is invalid",
+    ],
+    [
+      ['instances', 'resume', 'pr-1', '-o', 'xml'],
+      'Allowed choices are table, json, yaml',
+    ],
+    [
+      ['instances', 'restart', 'pr-1', '-c', 'postgres'],
+      "component must be one of db, rest, auth, realtime, storage, meta, functions, kong, studio; got 'postgres'",
+    ],
+    [['instances', 'restart', 'pr-1', '--component'], 'argument missing'],
+    [
+      ['instances', 'update', 'pr-1'],
+      "nothing to update for instance 'pr-1': give --plan <plan> and/or --deletion-protection true|false",
+    ],
+    [
+      ['instances', 'update', 'pr-1', '--deletion-protection', 'yes'],
+      "use true or false; got 'yes'",
+    ],
+    [
+      ['instances', 'update', 'pr-1', '--deletion-protection'],
+      "option '--deletion-protection <true|false>' argument missing",
+    ],
+    [
+      ['instances', 'update', 'pr-1', '--plan', 'Big Plan'],
+      "plan names are 1–32 lowercase letters, digits or '-'",
+    ],
+    [
+      ['instances', 'create', 'pr-1', '--plan', ''],
+      "plan names are 1–32 lowercase letters, digits or '-'",
+    ],
+    [
+      ['instances', 'create', 'pr-1', '--deletion-protection', 'false'],
+      'too many arguments',
+    ],
+    [['instances', 'rotate', 'pr-1'], "missing required argument 'what'"],
+    [
+      ['instances', 'rotate', 'pr-1', 'password'],
+      "what to rotate must be one of jwt, dashboard, database; got 'password'",
+    ],
+    [
+      ['instances', 'rotate', 'pr-1', 'jwt'],
+      "refusing to rotate the JWT secret of instance 'pr-1' without confirmation: not on a terminal, so pass --yes",
+    ],
+    [
+      ['instances', 'rotate', 'pr-1', 'jwt', '--yes', '--timeout', '1m'],
+      '--timeout only applies together with --wait',
+    ],
   ])('refuses %p with a usage error in one line', async (args, message) => {
     const result = await run(...args);
 
@@ -115,6 +176,22 @@ describe('supactl', () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it.each([
+    [['instances', 'rotate', 'pr-1', 'dashboard']],
+    [['instances', 'rotate', 'pr-1', 'jwt', '--yes']],
+  ])(
+    'sends %p without asking: only an unconfirmed jwt rotation needs --yes',
+    async args => {
+      const result = await run(...args);
+
+      // The request went out, to a URL where nothing answers.
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^error: cannot reach http:\/\/127\.0\.0\.1:9\//,
+      );
+    },
+  );
 
   it('prints its version', async () => {
     expect(await run('--version')).toEqual({

@@ -18,7 +18,8 @@ Exit codes:
   1  error (connection, authentication, permission, failed instance, ...)
   2  usage: a bad argument, option or value; nothing was changed
   3  not found
-  4  conflict (the name is taken, or the instance is not in a state that allows it)
+  4  conflict (the name is taken, the instance is protected from deletion, or it is not in a
+     state that allows the operation)
   5  timeout
   6  verification failed: a service of the instance failed 'instances verify'
 

@@ -26,7 +26,9 @@ import { ApiKeyService } from './service/ApiKeyService';
 import { CatalogOwnership } from './service/CatalogOwnership';
 import { DatabaseHealthCheck } from './service/DatabaseHealthCheck';
 import { InstanceAuthorizer } from './service/InstanceAuthorizer';
-import { InstanceService } from './service/InstanceService';
+import { InstanceOperations } from './service/InstanceOperations';
+import { InstanceObservability } from './service/InstanceObservability';
+import { InstanceService, toInstance } from './service/InstanceService';
 import { createRouter } from './service/router';
 import { HelmClient } from './helm/HelmClient';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
@@ -130,6 +132,15 @@ export const supacontrolPlugin = createBackendPlugin({
           driver,
           onChange: name => reconciler?.trigger(name),
         });
+        const operations = InstanceOperations.create({
+          store: instanceStore,
+          authorizer,
+          auditor: deps.auditor,
+          logger: deps.logger,
+          config,
+          onChange: name => reconciler?.trigger(name),
+          toInstance: record => toInstance(record, config),
+        });
         const apiKeys = ApiKeyService.create({
           store: apiKeyStore,
           permissions: deps.permissions,
@@ -153,6 +164,13 @@ export const supacontrolPlugin = createBackendPlugin({
               logger: deps.logger,
             }),
             instances,
+            operations,
+            observability: InstanceObservability.create({
+              store: instanceStore,
+              authorizer,
+              kube: kubernetes,
+              logger: deps.logger,
+            }),
             apiKeys,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,

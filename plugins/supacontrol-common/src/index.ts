@@ -6,6 +6,7 @@
 
 export * from './health';
 export * from './instance';
+export * from './operations';
 export * from './names';
 export * from './apiKeys';
 export * from './permissions';

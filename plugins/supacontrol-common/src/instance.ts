@@ -8,6 +8,7 @@ export const INSTANCE_STATUSES = [
   'Pending',
   'Provisioning',
   'Running',
+  'Degraded',
   'Paused',
   'Updating',
   'Deleting',
@@ -79,6 +80,8 @@ export interface Instance {
    * e-mail sign-ups are confirmed without a mail (always so without SMTP).
    */
   mail: { smtp: boolean; autoconfirm: boolean };
+  /** While true, `DELETE` answers 409; clear it with `PATCH {deletionProtection: false}`. */
+  deletionProtection: boolean;
   lastError?: string;
   createdAt: string;
   updatedAt: string;
@@ -91,6 +94,7 @@ export interface CreateInstanceRequest {
   plan?: string;
   chartVersion?: string;
   owner?: string;
+  deletionProtection?: boolean;
 }
 
 /** Body of `GET /v1/instances`. @public */

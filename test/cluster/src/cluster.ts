@@ -12,7 +12,7 @@ import {
   writeKubeconfig,
   type KubeCredentials,
 } from './kubeconfig.ts';
-import { fakeNode, kwokConfigYaml } from './kwok.ts';
+import { containerLogFile, fakeNode, kwokConfigYaml } from './kwok.ts';
 import { freePorts } from './ports.ts';
 import { createClusterPki } from './pki.ts';
 import {
@@ -243,8 +243,14 @@ async function start(options: StartClusterOptions): Promise<TestCluster> {
 
   let api: KubeApi | undefined;
   try {
-    const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler] =
-      await freePorts(5);
+    const [
+      etcdClient,
+      etcdPeer,
+      apiserver,
+      controllerManager,
+      scheduler,
+      kwokServer,
+    ] = await freePorts(6);
     const pki = await createClusterPki(join(workDir, 'pki'));
     const server = `https://127.0.0.1:${apiserver}`;
     const kubeconfigs = {
@@ -282,6 +288,7 @@ async function start(options: StartClusterOptions): Promise<TestCluster> {
         apiserver: apiserver!,
         controllerManager: controllerManager!,
         scheduler: scheduler!,
+        kwokServer: kwokServer!,
       },
     };
 
@@ -316,7 +323,9 @@ async function start(options: StartClusterOptions): Promise<TestCluster> {
     );
 
     const kwokConfig = join(workDir, 'kwok.yaml');
-    writeFileSync(kwokConfig, kwokConfigYaml());
+    const logsFile = join(workDir, 'container.log');
+    writeFileSync(logsFile, containerLogFile(new Date()));
+    writeFileSync(kwokConfig, kwokConfigYaml({ logsFile }));
     const controllerManagerProc = launch(
       components.kubeControllerManager(layout),
     );
@@ -332,6 +341,26 @@ async function start(options: StartClusterOptions): Promise<TestCluster> {
     for (const name of nodeNames) {
       await a.call('POST', '/api/v1/nodes', fakeNode(name, version), [409]);
     }
+    // The default StorageClass: claims without a class bind at once (controller manager's
+    // hostPath provisioner), as the README's local demo with the default plans needs.
+    await a.call(
+      'POST',
+      '/apis/storage.k8s.io/v1/storageclasses',
+      {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: {
+          name: 'standard',
+          annotations: {
+            'storageclass.kubernetes.io/is-default-class': 'true',
+          },
+        },
+        provisioner: 'kubernetes.io/host-path',
+        reclaimPolicy: 'Delete',
+        volumeBindingMode: 'Immediate',
+      },
+      [409],
+    );
 
     const waits = { timeoutMs: deadline(), abortIf };
     await Promise.all([

@@ -16,6 +16,8 @@ export interface ClusterLayout {
     apiserver: number;
     controllerManager: number;
     scheduler: number;
+    /** kwok's kubelet-like server (container logs), the port nodes report. */
+    kwokServer: number;
   };
   kubeconfigs: { admin: string; controllerManager: string; scheduler: string };
 }
@@ -96,6 +98,16 @@ export function kubeApiserver(l: ClusterLayout): ComponentSpec {
       // client of this cluster reaches the apiserver through that Service.
       '--endpoint-reconciler-type=none',
       '--profiling=false',
+      // pods/log: the apiserver calls https://<node address>:<daemonEndpoints
+      // port>/containerLogs/... on the node's "kubelet", which is kwok's server.
+      // Only InternalIP (127.0.0.1) resolves; the default list starts with
+      // Hostname (kwok-node-0). Without a CA the apiserver would skip
+      // verification; with it, kwok's serving cert is checked. Source:
+      // k8s.io/kubernetes v1.36.3 pkg/kubelet/client/kubelet_client.go
+      // (GetConnectionInfo, transportConfig) and
+      // cmd/kube-apiserver/app/options/options.go (PreferredAddressTypes).
+      '--kubelet-preferred-address-types=InternalIP',
+      `--kubelet-certificate-authority=${pki.ca.certPath}`,
     ],
   };
 }
@@ -142,6 +154,13 @@ export function kubeControllerManager(l: ClusterLayout): ComponentSpec {
       `--service-cluster-ip-range=${serviceCidr}`,
       '--kube-api-qps=100',
       '--kube-api-burst=200',
+      // Binds claims of the StorageClass `standard` (see cluster.ts) to hostPath volumes made
+      // under /tmp/hostpath_pv on this machine, which kwok's pods never touch: so that charts
+      // with PersistentVolumeClaims start here as on a real cluster. "For testing or
+      // development only" (k8s.io/kubernetes v1.36.3
+      // cmd/kube-controller-manager/app/options/persistentvolumebindercontroller.go;
+      // pkg/volume/hostpath/host_path.go, Provision).
+      '--enable-hostpath-provisioner=true',
     ],
   };
 }
@@ -162,6 +181,7 @@ export function kubeScheduler(l: ClusterLayout): ComponentSpec {
 }
 
 export function kwok(l: ClusterLayout, configPath: string): ComponentSpec {
+  const port = l.ports.kwokServer;
   return {
     name: 'kwok',
     command: join(l.binDir, 'kwok'),
@@ -173,6 +193,16 @@ export function kwok(l: ClusterLayout, configPath: string): ComponentSpec {
       `--cidr=${podCidr}`,
       '--node-ip=127.0.0.1',
       '--node-lease-duration-seconds=40',
+      // kwok's server answers /containerLogs/... from ClusterLogs in --config.
+      // --node-port alone would listen on 0.0.0.0; --server-address keeps it
+      // on loopback while --node-port is what the NodePort template function
+      // (daemonEndpoints in node-initialize) reports. Without cert files kwok
+      // serves a throw-away self-signed cert. Source: sigs.k8s.io/kwok v0.8.0
+      // pkg/kwok/cmd/root.go (startServer) and pkg/kwok/server/server.go (Run).
+      `--server-address=127.0.0.1:${port}`,
+      `--node-port=${port}`,
+      `--tls-cert-file=${l.pki.kwokServing.certPath}`,
+      `--tls-private-key-file=${l.pki.kwokServing.keyPath}`,
     ],
   };
 }

@@ -3,6 +3,7 @@
 
 export { startCluster } from './cluster.ts';
 export type { StartClusterOptions, TestCluster } from './cluster.ts';
+export { simulatedLogLines } from './kwok.ts';
 export type { ServiceAccountKubeconfigRequest } from './serviceaccount.ts';
 export { startPostgres } from './postgres.ts';
 export type { StartPostgresOptions, TestPostgres } from './postgres.ts';

@@ -50,6 +50,11 @@ spec:
         - { type: InternalIP, address: {{ NodeIP | Quote }} }
         - { type: Hostname, address: {{ NodeName | Quote }} }
         {{ end }}
+        {{ with NodePort }}
+        daemonEndpoints:
+          kubeletEndpoint:
+            Port: {{ . }}
+        {{ end }}
         {{ if not .status.capacity }}
         capacity: { cpu: "64", memory: 512Gi, pods: "1000" }
         allocatable: { cpu: "64", memory: 512Gi, pods: "1000" }
@@ -220,14 +225,62 @@ spec:
   - delete: true
 `;
 
-/** The --config file for kwok: the Stage objects, one YAML document each. */
-export function kwokConfigYaml(): string {
+/**
+ * Container logs for every container of every pod: no selector matches all
+ * pods, and a Log without `containers` is the default for any container.
+ * kwok's server reads the file with the kubelet's CRI log reader, so the file
+ * is in CRI log format and `tailLines`, `sinceSeconds` and `follow` behave as
+ * on a real node; follow waits for writes until the client goes away.
+ * Source: sigs.k8s.io/kwok v0.8.0 pkg/apis/v1alpha1/cluster_logs_types.go,
+ * pkg/apis/internalversion/object_selector.go (Match),
+ * pkg/kwok/server/debugging_logs.go (getPodLogs, findLogInLogs, readLogs).
+ */
+function clusterLogs(logsFile: string): string {
+  return `
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: all-containers
+spec:
+  logs:
+  - logsFile: ${JSON.stringify(logsFile)}
+`;
+}
+
+/**
+ * What every simulated container has "logged", oldest first. Tests look for
+ * these lines in what `pods/log` returns.
+ * @public
+ */
+export const simulatedLogLines: readonly string[] = [
+  'supacontrol-testbed: simulated container log line 1 of 3 (kwok ClusterLogs)',
+  'supacontrol-testbed: simulated container log line 2 of 3 (kwok ClusterLogs)',
+  'supacontrol-testbed: simulated container log line 3 of 3 (kwok ClusterLogs)',
+];
+
+/**
+ * The lines every simulated container "logged", in CRI log format
+ * (`<RFC3339Nano time> stdout|stderr F <text>`, k8s.io/cri-client v0.36.3
+ * pkg/logs/logs.go parseCRILog), stamped with `now` so that `sinceSeconds`
+ * keeps them while the test bed is young.
+ */
+export function containerLogFile(now: Date): string {
+  const stamp = now.toISOString();
+  return simulatedLogLines.map(line => `${stamp} stdout F ${line}\n`).join('');
+}
+
+/**
+ * The --config file for kwok: the Stage objects and the ClusterLogs, one YAML
+ * document each.
+ */
+export function kwokConfigYaml(options: { logsFile: string }): string {
   return [
     nodeInitialize,
     nodeHeartbeatWithLease,
     podReady,
     podComplete,
     podDelete,
+    clusterLogs(options.logsFile),
   ]
     .map(doc => doc.trim())
     .join('\n---\n')
@@ -237,8 +290,8 @@ export function kwokConfigYaml(): string {
 /**
  * A Node object for kwok to manage. No taint: every node of the test cluster
  * is fake, so unmodified charts must schedule onto them. The address is
- * loopback so that anything that does try to reach the "kubelet" (logs, exec)
- * stays on this machine.
+ * loopback: the apiserver reaches the node's "kubelet" (kwok's server, for
+ * logs) there, and nothing that follows a node address leaves this machine.
  */
 export function fakeNode(name: string, kubeletVersion: string): object {
   const resources = {

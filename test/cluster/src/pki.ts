@@ -24,6 +24,8 @@ export interface ClusterPki {
   frontProxyCa: KeyPair;
   frontProxyClient: KeyPair;
   apiserver: KeyPair;
+  /** Serving cert of kwok's kubelet-like server, which the apiserver verifies against `ca`. */
+  kwokServing: KeyPair;
   admin: KeyPair;
   controllerManager: KeyPair;
   scheduler: KeyPair;
@@ -190,60 +192,75 @@ export async function createClusterPki(dir: string): Promise<ClusterPki> {
   ]);
   const saKey = join(dir, 'service-account.key');
   const saPub = join(dir, 'service-account.pub');
-  const [apiserver, admin, controllerManager, scheduler, frontProxyClient] =
-    await Promise.all([
-      issue(
-        dir,
-        'apiserver',
-        '/CN=kube-apiserver',
-        [
-          'basicConstraints=critical,CA:FALSE',
-          'keyUsage=critical,digitalSignature,keyEncipherment',
-          'extendedKeyUsage=serverAuth',
-          `subjectAltName=${apiserverSans.join(',')}`,
-        ],
-        ca,
-      ),
-      // system:masters bypasses RBAC: the identity of tests and of kwok.
-      clientCert(
-        dir,
-        'admin',
-        '/O=system:masters/CN=supacontrol-test-admin',
-        ca,
-      ),
-      // The identities the RBAC bootstrap policy has roles for.
-      clientCert(
-        dir,
-        'controller-manager',
-        '/CN=system:kube-controller-manager',
-        ca,
-      ),
-      clientCert(dir, 'scheduler', '/CN=system:kube-scheduler', ca),
-      clientCert(
-        dir,
-        'front-proxy-client',
-        `/CN=${frontProxyClientName}`,
-        frontProxyCa,
-      ),
-      openssl(
-        [
-          'genpkey',
-          '-algorithm',
-          'EC',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-out',
-          saKey,
-        ],
-        dir,
-      ),
-    ]);
+  const [
+    apiserver,
+    kwokServing,
+    admin,
+    controllerManager,
+    scheduler,
+    frontProxyClient,
+  ] = await Promise.all([
+    issue(
+      dir,
+      'apiserver',
+      '/CN=kube-apiserver',
+      [
+        'basicConstraints=critical,CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+        `subjectAltName=${apiserverSans.join(',')}`,
+      ],
+      ca,
+    ),
+    // The apiserver reaches a node's "kubelet" at its InternalIP, 127.0.0.1.
+    issue(
+      dir,
+      'kwok-serving',
+      '/CN=kwok',
+      [
+        'basicConstraints=critical,CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      ca,
+    ),
+    // system:masters bypasses RBAC: the identity of tests and of kwok.
+    clientCert(dir, 'admin', '/O=system:masters/CN=supacontrol-test-admin', ca),
+    // The identities the RBAC bootstrap policy has roles for.
+    clientCert(
+      dir,
+      'controller-manager',
+      '/CN=system:kube-controller-manager',
+      ca,
+    ),
+    clientCert(dir, 'scheduler', '/CN=system:kube-scheduler', ca),
+    clientCert(
+      dir,
+      'front-proxy-client',
+      `/CN=${frontProxyClientName}`,
+      frontProxyCa,
+    ),
+    openssl(
+      [
+        'genpkey',
+        '-algorithm',
+        'EC',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-out',
+        saKey,
+      ],
+      dir,
+    ),
+  ]);
   await openssl(['pkey', '-in', saKey, '-pubout', '-out', saPub], dir);
   return {
     ca,
     frontProxyCa,
     frontProxyClient,
     apiserver,
+    kwokServing,
     admin,
     controllerManager,
     scheduler,

@@ -191,6 +191,8 @@ export function apiAs(server: any, auth: string | { key: string }) {
     get: (path: string) => set(request(server).get(`/api/supacontrol${path}`)),
     post: (path: string, body: object) =>
       set(request(server).post(`/api/supacontrol${path}`)).send(body),
+    patch: (path: string, body: object) =>
+      set(request(server).patch(`/api/supacontrol${path}`)).send(body),
     delete: (path: string) =>
       set(request(server).delete(`/api/supacontrol${path}`)),
   };

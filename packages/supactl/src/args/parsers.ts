@@ -1,6 +1,10 @@
 import {
+  INSTANCE_COMPONENTS,
   INSTANCE_STATUSES,
+  InstanceComponentName,
   InstanceStatus,
+  ROTATABLE_CREDENTIALS,
+  RotatableCredential,
   validateInstanceName,
 } from '@internal/plugin-supacontrol-common';
 import { InvalidArgumentError } from 'commander';
@@ -72,6 +76,53 @@ export function statusArgument(value: string): InstanceStatus {
   return status;
 }
 
+/** A component of an instance, as `restart --component` names it. */
+export function componentArgument(value: string): InstanceComponentName {
+  const component = INSTANCE_COMPONENTS.find(c => c === value);
+  if (!component) {
+    throw new InvalidArgumentError(
+      `component must be one of ${INSTANCE_COMPONENTS.join(
+        ', ',
+      )}; got '${value}'`,
+    );
+  }
+  return component;
+}
+
+/** What `rotate` renews. */
+export function rotatableCredentialArgument(
+  value: string,
+): RotatableCredential {
+  const what = ROTATABLE_CREDENTIALS.find(c => c === value);
+  if (!what) {
+    throw new InvalidArgumentError(
+      `what to rotate must be one of ${ROTATABLE_CREDENTIALS.join(
+        ', ',
+      )}; got '${value}'`,
+    );
+  }
+  return what;
+}
+
+/** `true` or `false`, spelled out, so that a typo never turns a protection off. */
+export function booleanArgument(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError(`use true or false; got '${value}'`);
+}
+
+// The backend's rule for plan names (supacontrol.plans); which plans exist, only the server knows.
+const PLAN_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+export function planArgument(value: string): string {
+  if (!PLAN_NAME.test(value)) {
+    throw new InvalidArgumentError(
+      `plan names are 1–32 lowercase letters, digits or '-', starting with a letter (see supactl plans list); got '${value}'`,
+    );
+  }
+  return value;
+}
+
 const CONTEXT_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/;
 
 export function contextNameArgument(value: string): string {
@@ -83,9 +134,13 @@ export function contextNameArgument(value: string): string {
   return value;
 }
 
-/** What `wait --for` accepts: `status=<Status>` or `delete`. */
+/**
+ * What `wait --for` accepts: `status=<Status>` or `delete`. Operations add `generation`: the
+ * status counts only once the reconciler has applied that generation, so that an instance still
+ * Running from before a restart does not end the wait at once.
+ */
 export type WaitCondition =
-  | { kind: 'status'; status: InstanceStatus }
+  | { kind: 'status'; status: InstanceStatus; generation?: number }
   | { kind: 'delete' };
 
 export function waitConditionArgument(value: string): WaitCondition {

@@ -1,13 +1,18 @@
 import {
+  ClusterEventList,
   CreateInstanceRequest,
   Instance,
+  InstanceComponentName,
   InstanceEvent,
   InstanceCredentials,
   VerifyResult,
   InstancePlan,
   InstanceStatus,
   ListInstancesResponse,
+  RestartInstanceRequest,
+  RotateCredentialsRequest,
   SUPACONTROL_PLUGIN_ID,
+  UpdateInstanceRequest,
 } from '@internal/plugin-supacontrol-common';
 import { formatDuration } from '../args/duration';
 import { CliError } from '../errors';
@@ -21,6 +26,14 @@ export interface RequestOptions {
 }
 
 type Query = Record<string, string | number | undefined>;
+
+/** What `GET …/logs` reads; the server's defaults apply to what is left out. */
+export interface LogsRequest {
+  component: InstanceComponentName;
+  tail?: number;
+  sinceSeconds?: number;
+  follow?: boolean;
+}
 
 /**
  * Client of the SupaControl v1 API with a plugin API key. One instance per target; every call has
@@ -95,6 +108,50 @@ export class SupaControlClient {
     return this.#request('POST', `${instancePath(name)}/retry`, options);
   }
 
+  async pauseInstance(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('POST', `${instancePath(name)}/pause`, options);
+  }
+
+  async resumeInstance(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('POST', `${instancePath(name)}/resume`, options);
+  }
+
+  async restartInstance(
+    name: string,
+    body: RestartInstanceRequest,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('POST', `${instancePath(name)}/restart`, {
+      ...options,
+      body,
+    });
+  }
+
+  async updateInstance(
+    name: string,
+    body: UpdateInstanceRequest,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('PATCH', instancePath(name), { ...options, body });
+  }
+
+  async rotateCredentials(
+    name: string,
+    body: RotateCredentialsRequest,
+    options?: RequestOptions,
+  ): Promise<Instance> {
+    return this.#request('POST', `${instancePath(name)}/rotate`, {
+      ...options,
+      body,
+    });
+  }
+
   async getCredentials(
     name: string,
     options?: RequestOptions,
@@ -117,22 +174,113 @@ export class SupaControlClient {
     return this.#request('GET', `${instancePath(name)}/events`, options);
   }
 
+  async listClusterEvents(
+    name: string,
+    options?: RequestOptions,
+  ): Promise<ClusterEventList> {
+    return this.#request(
+      'GET',
+      `${instancePath(name)}/cluster-events`,
+      options,
+    );
+  }
+
+  /**
+   * Passes the log text to `write` as it arrives. The request timeout covers the wait for the
+   * answer to start, not a `follow` that stays open until `options.signal` aborts.
+   */
+  async readLogs(
+    name: string,
+    request: LogsRequest,
+    write: (text: string) => void,
+    options: RequestOptions = {},
+  ): Promise<void> {
+    const query: Query = {
+      component: request.component,
+      tail: request.tail,
+      since: request.sinceSeconds,
+      follow: request.follow ? 'true' : undefined,
+    };
+    await this.#exchange(
+      'GET',
+      `${instancePath(name)}/logs`,
+      { ...options, query, accept: 'text/plain' },
+      async (response, what, streaming) => {
+        if (!response.ok) {
+          throw errorFromResponse(
+            response,
+            await response.text(),
+            what,
+            this.#apiRoot,
+          );
+        }
+        const type = response.headers.get('content-type') ?? '';
+        if (!type.startsWith('text/plain') || !response.body) {
+          throw new CliError(
+            `${what} answered ${response.status} with ${
+              type || 'no content type'
+            } instead of text; is ${
+              this.#apiRoot
+            } the SupaControl API of a Backstage portal?`,
+          );
+        }
+        streaming();
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          write(decoder.decode(value, { stream: true }));
+        }
+        write(decoder.decode());
+      },
+    );
+  }
+
   async #request<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     options: RequestOptions & { query?: Query; body?: unknown } = {},
+  ): Promise<T> {
+    return this.#exchange(method, path, options, async (response, what) => {
+      const text = await response.text();
+      if (!response.ok) {
+        throw errorFromResponse(response, text, what, this.#apiRoot);
+      }
+      return parseJson(response, text, what, this.#apiRoot) as T;
+    });
+  }
+
+  /**
+   * Sends one request and lets `handle` read the answer, with the errors of both turned into
+   * `CliError`s. The timeout runs until `handle` finishes, or until it calls `streaming()`.
+   */
+  async #exchange<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: RequestOptions & {
+      query?: Query;
+      body?: unknown;
+      accept?: string;
+    },
+    handle: (
+      response: Response,
+      what: string,
+      streaming: () => void,
+    ) => Promise<T>,
   ): Promise<T> {
     const url = new URL(`${this.#apiRoot}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const what = `${method} ${url.pathname}`;
-    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.#requestTimeoutMs);
     const signal = options.signal
-      ? AbortSignal.any([options.signal, timeout])
-      : timeout;
+      ? AbortSignal.any([options.signal, timeout.signal])
+      : timeout.signal;
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      Accept: options.accept ?? 'application/json',
       Authorization: `Bearer ${this.#apiKey}`,
       'User-Agent': this.#userAgent,
     };
@@ -150,11 +298,7 @@ export class SupaControlClient {
         // Following a redirect would resend the key to wherever it points; say where instead.
         redirect: 'manual',
       });
-      const text = await response.text();
-      if (!response.ok) {
-        throw errorFromResponse(response, text, what, this.#apiRoot);
-      }
-      return parseJson(response, text, what, this.#apiRoot) as T;
+      return await handle(response, what, () => clearTimeout(timer));
     } catch (error) {
       if (options.signal?.aborted) {
         throw options.signal.reason;
@@ -162,7 +306,7 @@ export class SupaControlClient {
       if (error instanceof CliError) {
         throw error;
       }
-      if (timeout.aborted) {
+      if (timeout.signal.aborted) {
         throw new RequestTimeoutError(
           `${what} on ${url.origin} got no answer within ${formatDuration(
             this.#requestTimeoutMs,
@@ -172,6 +316,8 @@ export class SupaControlClient {
       throw new ConnectionError(
         `cannot reach ${this.#apiRoot}: ${describeNetworkError(error)}`,
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

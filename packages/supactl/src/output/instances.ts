@@ -39,6 +39,7 @@ export function renderInstanceDetails(instance: Instance, now: Date): string {
     ['Desired state', instance.desiredState],
     ['Plan', instance.plan],
     ['Owner', instance.owner],
+    ['Deletion protection', instance.deletionProtection ? 'on' : 'off'],
     ['Created by', instance.createdBy],
     ['Namespace', instance.namespace],
     ['Chart', `${instance.chart.name} ${instance.chart.version}`],

@@ -25,6 +25,7 @@ function instance(overrides: Partial<Instance>): Instance {
     endpoints: {},
     chart: { name: 'supabase', version: '0.1.0' },
     mail: { smtp: false, autoconfirm: true },
+    deletionProtection: false,
     createdAt: '2026-12-01T00:00:00.000Z',
     updatedAt: '2026-12-01T00:00:00.000Z',
     ...overrides,
@@ -99,6 +100,27 @@ describe('waitForInstance', () => {
       { status: 'Running', detail: undefined },
     ]);
     expect(progress.stopped).toBe(true);
+  });
+
+  it('counts the status only once the generation asked for is applied', async () => {
+    // A restart answers while the instance is still Running at the generation before it.
+    const client = scripted([
+      instance({ status: 'Running', generation: 3, observedGeneration: 2 }),
+      instance({ status: 'Updating', generation: 3, observedGeneration: 3 }),
+      instance({ status: 'Running', generation: 3, observedGeneration: 3 }),
+    ]);
+
+    const result = await waitForInstance({
+      client,
+      name: 'pr-1',
+      condition: { kind: 'status', status: 'Running', generation: 3 },
+      timeoutMs: 5000,
+      pollIntervalMs: 1,
+      progress: recorder(),
+    });
+
+    expect(result).toMatchObject({ status: 'Running', observedGeneration: 3 });
+    expect(client.calls).toBe(3);
   });
 
   it('stops at once with the instance error when it fails', async () => {

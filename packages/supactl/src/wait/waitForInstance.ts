@@ -13,9 +13,11 @@ export function describeCondition(condition: WaitCondition): string {
 }
 
 function reached(condition: WaitCondition, instance: Instance): boolean {
-  return condition.kind === 'delete'
-    ? instance.status === 'Deleted'
-    : instance.status === condition.status;
+  if (condition.kind === 'delete') return instance.status === 'Deleted';
+  return (
+    instance.status === condition.status &&
+    instance.observedGeneration >= (condition.generation ?? 0)
+  );
 }
 
 const DELETION: readonly InstanceStatus[] = ['Deleting', 'Deleted'];

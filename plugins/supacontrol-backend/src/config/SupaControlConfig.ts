@@ -38,7 +38,16 @@ export interface SmtpConfig {
 export interface SupaControlConfig {
   plans: PlanConfig[];
   defaultPlan: string;
-  chart: { name: string; version: string; source: ChartSource };
+  /**
+   * The chart to install: `version` for new instances, `versions` every version an instance may
+   * be created with or upgraded to (always including `version`).
+   */
+  chart: {
+    name: string;
+    version: string;
+    versions: string[];
+    source: ChartSource;
+  };
   /** Undefined: no cluster configured; the portal runs, instances cannot be created. */
   kubernetes?: ClusterConnection;
   helm: { binary: string; timeoutMs: number };
@@ -51,6 +60,8 @@ export interface SupaControlConfig {
     backoffBaseMs: number;
     backoffMaxMs: number;
     leaseMs: number;
+    /** How long a release may take to become ready before the instance is Failed or Degraded. */
+    progressDeadlineMs: number;
   };
   /** Public URLs: `https://<name>.<domain>` and `https://studio-<name>.<domain>`. */
   ingress?: {
@@ -224,12 +235,27 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
       `must be a semantic version such as 0.1.0; got '${version}'`,
     );
   }
+  const versions = [
+    ...new Set([
+      version,
+      ...(root?.getOptionalStringArray('chart.versions') ?? []),
+    ]),
+  ];
+  for (const v of versions) {
+    if (!isChartVersion(v)) {
+      fail(
+        'chart.versions',
+        `must list semantic versions such as 0.1.0; got '${v}'`,
+      );
+    }
+  }
   const source = root?.getOptionalString('chart.source');
   if (!source) {
     // The chart bundled with this repository.
     return {
       name,
       version,
+      versions,
       source: {
         type: 'path',
         path: resolvePackagePath(
@@ -240,18 +266,25 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
     };
   }
   if (source.startsWith('oci://')) {
-    return { name, version, source: { type: 'oci', ref: source, version } };
+    return {
+      name,
+      version,
+      versions,
+      source: { type: 'oci', ref: source, version },
+    };
   }
   if (/^https?:\/\//.test(source)) {
     return {
       name,
       version,
+      versions,
       source: { type: 'repo', url: source, chart: name, version },
     };
   }
   return {
     name,
     version,
+    versions,
     source: {
       type: 'path',
       path: isAbsolute(source) ? source : resolve(source),
@@ -430,6 +463,8 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
       backoffMaxMs:
         positive(root, 'reconcile.backoffMaxSeconds', 300, 86400) * 1000,
       leaseMs: positive(root, 'reconcile.leaseSeconds', 120, 86400) * 1000,
+      progressDeadlineMs:
+        positive(root, 'reconcile.progressDeadlineSeconds', 600, 86400) * 1000,
     },
     ingress: domain
       ? {

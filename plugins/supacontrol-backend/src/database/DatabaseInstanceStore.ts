@@ -59,6 +59,9 @@ type InstanceRow = {
   next_attempt_at: unknown;
   expected_workloads: string | null;
   idempotency_key: string | null;
+  deletion_protection: boolean | number;
+  restarts: string | null;
+  rotations: string | null;
 };
 
 function fromRow(row: InstanceRow): InstanceRecord {
@@ -87,6 +90,11 @@ function fromRow(row: InstanceRow): InstanceRecord {
       ? JSON.parse(row.expected_workloads)
       : undefined,
     idempotencyKey: row.idempotency_key ?? undefined,
+    deletionProtection: Boolean(row.deletion_protection),
+    restarts: row.restarts ? JSON.parse(row.restarts) : {},
+    rotations: row.rotations
+      ? JSON.parse(row.rotations)
+      : { jwt: 0, dashboard: 0 },
   };
 }
 
@@ -119,6 +127,9 @@ function toRow(
   if ('nextAttemptAt' in patch)
     row.next_attempt_at = patch.nextAttemptAt ?? null;
   set('idempotency_key', patch.idempotencyKey);
+  set('deletion_protection', patch.deletionProtection);
+  set('restarts', patch.restarts && JSON.stringify(patch.restarts));
+  set('rotations', patch.rotations && JSON.stringify(patch.rotations));
   if ('expectedWorkloads' in patch) {
     row.expected_workloads = patch.expectedWorkloads
       ? JSON.stringify(patch.expectedWorkloads)

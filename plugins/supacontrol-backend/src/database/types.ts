@@ -35,6 +35,18 @@ export interface InstanceRecord {
   expectedWorkloads?: ExpectedWorkload[];
   /** The Idempotency-Key of the create request, if it had one. */
   idempotencyKey?: string;
+  /** While true, DELETE is refused. */
+  deletionProtection: boolean;
+  /** Restart stamps by component (or `all`), given to the chart as `restarts`. */
+  restarts: Record<string, string>;
+  /** How many rotations of each credential were asked for; the Secret records the ones applied. */
+  rotations: CredentialRotations;
+}
+
+/** Rotation counters of the instance Secret's credentials. */
+export interface CredentialRotations {
+  jwt: number;
+  dashboard: number;
 }
 
 /** A Deployment or StatefulSet the release's manifest declares. */

@@ -15,7 +15,6 @@ export interface HelmRelease {
   namespace: string;
   version: number;
   info: { status: string; description?: string };
-  chart?: { metadata?: { version?: string } };
 }
 
 /** A helm invocation failed; `stderr` holds Helm's own message, without secrets. */
@@ -100,6 +99,8 @@ export class HelmClient {
       namespace: string;
       chart: ChartSource;
       values: Record<string, unknown>;
+      /** Render and check against the apiserver (`--dry-run=server`), change nothing. */
+      dryRun?: boolean;
     } & HelmCallOptions,
   ): Promise<HelmRelease> {
     const dir = await mkdtemp(join(tmpdir(), 'supacontrol-helm-'));
@@ -120,6 +121,7 @@ export class HelmClient {
         valuesFile,
         '--history-max',
         '5',
+        ...(options.dryRun ? ['--dry-run=server'] : []),
         '--timeout',
         `${Math.ceil(this.#options.timeoutMs / 1000)}s`,
         '-o',
@@ -131,6 +133,19 @@ export class HelmClient {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** The chart version of the installed release (`helm get metadata`, Helm 3.13+). */
+  async chartVersion(
+    release: string,
+    namespace: string,
+    options: HelmCallOptions = {},
+  ): Promise<string> {
+    const out = await this.#run(
+      ['get', 'metadata', release, '--namespace', namespace, '-o', 'json'],
+      options,
+    );
+    return String((JSON.parse(out) as { version?: string }).version ?? '');
   }
 
   /** The rendered manifest of the installed release (`helm get manifest`). */

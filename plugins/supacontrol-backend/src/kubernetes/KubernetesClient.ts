@@ -6,18 +6,31 @@ import {
   DiscoveryV1Api,
   KubeConfig,
   KubernetesObject,
+  CoreV1Event,
   KubernetesObjectApi,
+  Log,
   PatchStrategy,
   V1Deployment,
   V1Namespace,
+  V1Pod,
   V1Secret,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
 
 /** How to reach the cluster, from `supacontrol.kubernetes`. */
 export type ClusterConnection =
   | { type: 'kubeconfig'; path: string; context?: string }
   | { type: 'in-cluster' };
+
+/** Which log lines of a container to read (`pods/log` query parameters). */
+export interface PodLogOptions {
+  container: string;
+  /** Only the last lines. */
+  tailLines?: number;
+  /** Only lines of the last seconds. */
+  sinceSeconds?: number;
+}
 
 /** Labels SupaControl puts on everything it creates, and selects by. */
 export const LABELS = {
@@ -66,6 +79,7 @@ export class KubernetesClient {
   readonly #apps: AppsV1Api;
   readonly #objects: KubernetesObjectApi;
   readonly #authn: AuthenticationV1Api;
+  readonly #log: Log;
   readonly kubeconfigPath?: string;
   readonly context?: string;
   #requests = 0;
@@ -102,6 +116,7 @@ export class KubernetesClient {
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
     this.#authn = kc.makeApiClient(AuthenticationV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
+    this.#log = new Log(kc);
     this.kubeconfigPath = kubeconfigPath;
     this.context = context;
   }
@@ -266,6 +281,76 @@ export class KubernetesClient {
         body: secret,
       }),
     );
+  }
+
+  async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
+    const list = await this.#call(() =>
+      this.#core.listNamespacedPod({ namespace, labelSelector }),
+    );
+    return list.items;
+  }
+
+  /** The namespace's events (core/v1, which also shows those recorded through events.k8s.io). */
+  async listEvents(namespace: string): Promise<CoreV1Event[]> {
+    const list = await this.#call(() =>
+      this.#core.listNamespacedEvent({ namespace }),
+    );
+    return list.items;
+  }
+
+  /** The log of one container, as the kubelet (kwok on the test bed) returns it. */
+  async readPodLog(
+    namespace: string,
+    pod: string,
+    options: PodLogOptions,
+  ): Promise<string> {
+    return this.#call(() =>
+      this.#core.readNamespacedPodLog({
+        namespace,
+        name: pod,
+        container: options.container,
+        tailLines: options.tailLines,
+        sinceSeconds: options.sinceSeconds,
+      }),
+    );
+  }
+
+  /**
+   * Follows the log of one container into `out` until the log ends (the container stopped) or
+   * `signal` aborts; resolves then. Only the start of the stream counts against the request
+   * timeout. `out` is ended when the log ends, not when `signal` aborts.
+   */
+  async followPodLog(
+    namespace: string,
+    pod: string,
+    options: PodLogOptions,
+    out: Writable,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const controller = await this.#call(() =>
+      this.#log.log(namespace, pod, options.container, out, {
+        follow: true,
+        tailLines: options.tailLines,
+        sinceSeconds: options.sinceSeconds,
+      }),
+    );
+    let stop = () => {};
+    await new Promise<void>(resolve => {
+      // The response body is piped into `out` without its errors: an aborted body never ends
+      // `out`, so stopping must not wait for it.
+      stop = () => {
+        controller.abort();
+        resolve();
+      };
+      if (signal.aborted) {
+        stop();
+        return;
+      }
+      signal.addEventListener('abort', stop, { once: true });
+      out.once('finish', resolve);
+      out.once('close', resolve);
+    });
+    signal.removeEventListener('abort', stop);
   }
 
   /**

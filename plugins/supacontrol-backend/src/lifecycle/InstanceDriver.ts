@@ -6,9 +6,19 @@ import {
   SmtpConfig,
   SupaControlConfig,
 } from '../config/SupaControlConfig';
-import { ExpectedWorkload, InstanceRecord } from '../database/types';
+import {
+  CredentialRotations,
+  ExpectedWorkload,
+  InstanceRecord,
+} from '../database/types';
 import { parseAllDocuments } from 'yaml';
-import { HelmCallOptions, HelmClient, HelmRelease } from '../helm/HelmClient';
+import {
+  HelmCallOptions,
+  HelmClient,
+  HelmError,
+  HelmRelease,
+} from '../helm/HelmClient';
+import { isTransientError } from './transientErrors';
 import {
   KubernetesClient,
   LABELS,
@@ -21,6 +31,7 @@ import {
   encodeSecretData,
   INSTANCE_SECRET_NAME,
   SECRET_KEYS,
+  SecretKey,
   SMTP_SECRET_KEYS,
 } from './instanceSecret';
 
@@ -61,6 +72,49 @@ export class InstanceSecretMissingError extends Error {
     );
     this.name = 'InstanceSecretMissingError';
   }
+}
+
+const ROTATION_ANNOTATION = 'supacontrol.io/rotation';
+const ROTATABLE = ['jwt', 'dashboard'] as const;
+/** The Secret keys each rotation generates anew. */
+const ROTATED_KEYS: Record<(typeof ROTATABLE)[number], SecretKey[]> = {
+  jwt: ['jwt-secret', 'anon-key', 'service-role-key'],
+  dashboard: ['dashboard-password'],
+};
+
+/** The rotations an instance Secret says it has applied. */
+function appliedRotations(
+  annotations: Record<string, string> | undefined,
+): CredentialRotations {
+  const read = (what: string) =>
+    Number(annotations?.[`${ROTATION_ANNOTATION}-${what}`] ?? 0) || 0;
+  return { jwt: read('jwt'), dashboard: read('dashboard') };
+}
+
+/** The chart's `secretRevision`: changes with every rotation, so that every pod rolls. */
+export function rotationRevision(rotations: CredentialRotations): string {
+  return rotations.jwt === 0 && rotations.dashboard === 0
+    ? ''
+    : `jwt-${rotations.jwt}.dashboard-${rotations.dashboard}`;
+}
+
+/**
+ * An upgrade to another chart version did not happen: it did not render, or it failed and was
+ * rolled back. The instance stays on `from`.
+ */
+export class UpgradeRejectedError extends Error {
+  constructor(readonly from: string, readonly to: string, reason: string) {
+    super(
+      `Upgrade of chart ${from} to ${to} failed, still on ${from}: ${reason}`,
+    );
+    this.name = 'UpgradeRejectedError';
+  }
+}
+
+/** Helm's own last error line, without its usage noise. */
+function helmReason(error: HelmError): string {
+  const lines = error.stderr.trim().split('\n').filter(Boolean);
+  return (lines[lines.length - 1] ?? error.message).slice(0, 500);
 }
 
 /** ClusterRole bound in each instance namespace; see deploy/rbac.yaml. */
@@ -258,8 +312,19 @@ export class InstanceDriver {
     const current = decodeSecretData(existing?.data);
     const smtp = await this.#smtpSecretData(plan?.smtp);
     const smtpCurrent = decodeSecretKeys(existing?.data, SMTP_SECRET_KEYS);
+    // Rotations asked for and not yet applied: their keys are generated anew. The Secret
+    // records what it has applied, in the same write as the new keys, so a crash in between
+    // repeats nothing and loses nothing.
+    const applied = appliedRotations(existing?.metadata?.annotations);
+    const rotate = ROTATABLE.filter(
+      what => existing && record.rotations[what] > applied[what],
+    );
+    for (const what of rotate) {
+      for (const key of ROTATED_KEYS[what]) delete current[key];
+    }
     if (
       existing &&
+      rotate.length === 0 &&
       SECRET_KEYS.every(k => current[k]) &&
       JSON.stringify(smtpCurrent) === JSON.stringify(smtp)
     ) {
@@ -269,6 +334,12 @@ export class InstanceDriver {
       ...(await completeSecretData(current)),
       ...smtp,
     });
+    const annotations = Object.fromEntries(
+      ROTATABLE.map(what => [
+        `${ROTATION_ANNOTATION}-${what}`,
+        String(Math.max(record.rotations[what], applied[what])),
+      ]),
+    );
     const metadata = {
       name: INSTANCE_SECRET_NAME,
       namespace: record.namespace,
@@ -276,9 +347,17 @@ export class InstanceDriver {
         [LABELS.managedBy]: MANAGED_BY,
         [LABELS.instance]: record.name,
       },
+      annotations,
     };
     if (existing) {
-      await this.#kube.replaceSecret({ ...existing, data });
+      await this.#kube.replaceSecret({
+        ...existing,
+        metadata: {
+          ...existing.metadata,
+          annotations: { ...existing.metadata?.annotations, ...annotations },
+        },
+        data,
+      });
     } else {
       await this.#kube.createSecretIfMissing({
         metadata,
@@ -303,7 +382,7 @@ export class InstanceDriver {
     record: InstanceRecord,
     plan: PlanConfig,
     options: HelmCallOptions = {},
-  ): Promise<ExpectedWorkload[]> {
+  ): Promise<{ workloads: ExpectedWorkload[]; upgradedFrom?: string }> {
     const release = await this.releaseStatus(record, options);
     const status = release?.info.status;
     if (
@@ -314,14 +393,56 @@ export class InstanceDriver {
     } else if (status === 'pending-upgrade' || status === 'pending-rollback') {
       await this.#helm.rollback(record.name, record.namespace, options);
     }
-    await this.#helm.upgradeInstall({
+    const request = {
       release: record.name,
       namespace: record.namespace,
       chart: this.#chartFor(record),
       values: this.values(record, plan, await this.#deniedEgress()),
       signal: options.signal,
-    });
-    return this.expectedWorkloads(record, options);
+    };
+    // Another chart version than the deployed one is an upgrade: it must render (and pass the
+    // apiserver's checks) before anything changes, and a failed one goes back to the deployed
+    // revision instead of leaving the instance half upgraded.
+    const from =
+      status === 'deployed'
+        ? await this.#helm.chartVersion(record.name, record.namespace, options)
+        : undefined;
+    const upgrading = !!from && from !== record.chartVersion;
+    if (upgrading) {
+      try {
+        await this.#helm.upgradeInstall({ ...request, dryRun: true });
+      } catch (error) {
+        if (!(error instanceof HelmError) || isTransientError(error)) {
+          throw error;
+        }
+        throw new UpgradeRejectedError(
+          from!,
+          record.chartVersion,
+          `it did not render: ${helmReason(error)}`,
+        );
+      }
+    }
+    try {
+      await this.#helm.upgradeInstall(request);
+    } catch (error) {
+      if (
+        !upgrading ||
+        !(error instanceof HelmError) ||
+        isTransientError(error)
+      ) {
+        throw error;
+      }
+      await this.#helm.rollback(record.name, record.namespace, options);
+      throw new UpgradeRejectedError(
+        from!,
+        record.chartVersion,
+        `helm upgrade failed and was rolled back: ${helmReason(error)}`,
+      );
+    }
+    return {
+      workloads: await this.expectedWorkloads(record, options),
+      upgradedFrom: upgrading ? from : undefined,
+    };
   }
 
   /** Deployments and StatefulSets of the installed release, from its manifest. */
@@ -404,6 +525,10 @@ export class InstanceDriver {
     const base: Record<string, unknown> = {
       fullnameOverride: record.name,
       secretName: INSTANCE_SECRET_NAME,
+      // Rolls every pod when a rotation changed the Secret's content (`ensureSecret` applied it).
+      secretRevision: rotationRevision(record.rotations),
+      paused: record.desiredState === 'paused',
+      restarts: record.restarts,
       commonLabels: {
         [LABELS.instance]: record.name,
         [LABELS.instanceId]: record.id,
@@ -459,6 +584,46 @@ export class InstanceDriver {
       ];
     }
     return values;
+  }
+
+  /**
+   * Why the instance's pods are not ready, one line per pod that is not: the scheduler's reason
+   * (e.g. an unbound PersistentVolumeClaim), or a container's waiting or terminated reason (image
+   * pull errors, crash loops). Read when readiness is overdue, never on every pass.
+   */
+  async podProblems(record: InstanceRecord): Promise<string[]> {
+    const pods = await this.#kube.listPods(
+      record.namespace,
+      `${LABELS.instance}=${record.name}`,
+    );
+    const problems: string[] = [];
+    for (const pod of pods) {
+      const conditions = pod.status?.conditions ?? [];
+      if (conditions.some(c => c.type === 'Ready' && c.status === 'True')) {
+        continue;
+      }
+      const name = pod.metadata?.name ?? 'pod';
+      const unscheduled = conditions.find(
+        c => c.type === 'PodScheduled' && c.status === 'False',
+      );
+      const container = [
+        ...(pod.status?.initContainerStatuses ?? []),
+        ...(pod.status?.containerStatuses ?? []),
+      ].find(c => c.state?.waiting?.reason || c.state?.terminated?.reason);
+      const waiting = container?.state?.waiting ?? container?.state?.terminated;
+      let why = `${pod.status?.phase ?? 'Unknown'}, not ready`;
+      if (unscheduled) {
+        why = `${unscheduled.reason ?? 'Unschedulable'}: ${
+          unscheduled.message ?? ''
+        }`;
+      } else if (waiting) {
+        why = `${container!.name}: ${waiting.reason}${
+          waiting.message ? `: ${waiting.message}` : ''
+        }`;
+      }
+      problems.push(`${name}: ${why.trim()}`.slice(0, 300));
+    }
+    return problems;
   }
 
   /** Readiness of each Deployment and StatefulSet of the instance, from one shared listing. */

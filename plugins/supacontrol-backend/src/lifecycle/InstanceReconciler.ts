@@ -1,5 +1,8 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { InstanceStatus } from '@internal/plugin-supacontrol-common';
+import {
+  InstanceComponent,
+  InstanceStatus,
+} from '@internal/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import {
@@ -22,6 +25,7 @@ import {
   InstanceDriver,
   InstanceSecretMissingError,
   NamespaceTerminatingError,
+  UpgradeRejectedError,
   Workloads,
 } from './InstanceDriver';
 import { keepLease } from './leaseKeeper';
@@ -45,7 +49,12 @@ function failpoint(name: string, delayMs = 0): void {
 }
 
 /** What one reconcile of an instance ended with. */
-type Outcome = { record: InstanceRecord; waiting: boolean };
+type Outcome = {
+  record: InstanceRecord;
+  waiting: boolean;
+  /** When to look again while waiting; default `POLL_MS`. */
+  pollMs?: number;
+};
 
 /**
  * What the reconcile of one claimed instance works with: the lease that fences every write (owner
@@ -291,6 +300,7 @@ export class InstanceReconciler {
     });
     const claim: Claim = { lease, signal: kept.signal };
     let waiting = false;
+    let pollMs = POLL_MS;
     try {
       try {
         const outcome =
@@ -298,6 +308,7 @@ export class InstanceReconciler {
             ? await this.#reconcileDeletion(claim, record)
             : await this.#reconcileRunning(claim, record, workloads);
         waiting = outcome.waiting;
+        pollMs = outcome.pollMs ?? POLL_MS;
         if (
           waiting ||
           record.failureCount > 0 ||
@@ -309,10 +320,13 @@ export class InstanceReconciler {
             {
               failureCount: 0,
               ...(!waiting && { nextAttemptAt: undefined }),
-              lastError: undefined,
+              // A pass that ended Failed (the progress deadline) keeps saying why.
+              ...(outcome.record.status !== 'Failed' && {
+                lastError: undefined,
+              }),
               updatedAt: new Date(),
             },
-            { retryInMs: waiting ? POLL_MS : undefined },
+            { retryInMs: waiting ? pollMs : undefined },
           );
         }
       } catch (error) {
@@ -327,7 +341,7 @@ export class InstanceReconciler {
       kept.stop();
       await this.#store.releaseLease(record.id, this.#owner).catch(() => {});
     }
-    if (waiting) this.#followUp(record.name, POLL_MS);
+    if (waiting) this.#followUp(record.name, pollMs);
   }
 
   /**
@@ -477,6 +491,19 @@ export class InstanceReconciler {
     return updated;
   }
 
+  /** A history entry by the reconciler, written with a fenced write. */
+  #event(record: InstanceRecord, action: string, message: string) {
+    return {
+      id: randomUUID(),
+      instanceId: record.id,
+      instanceName: record.name,
+      actor: ACTOR,
+      action,
+      message,
+      createdAt: new Date(),
+    };
+  }
+
   async #step(
     claim: Claim,
     record: InstanceRecord,
@@ -530,6 +557,13 @@ export class InstanceReconciler {
       components !== undefined &&
       components.length > 0 &&
       components.every(c => c.ready);
+    if (
+      record.status === 'Paused' &&
+      record.observedGeneration >= record.generation
+    ) {
+      // Scaled to zero as asked: nothing to watch until the next change (resume, plan).
+      return { record, waiting: false };
+    }
     if (settled) {
       // The steady state costs no request of its own: the shared listing says all is well, and
       // nothing is written unless something changed.
@@ -596,9 +630,33 @@ export class InstanceReconciler {
           claim,
           record,
           'Updating',
-          'Applying the new generation',
+          record.desiredState === 'paused'
+            ? 'Pausing: scaling every component to zero'
+            : 'Applying the new generation',
         );
       }
+    } else if (
+      record.status === 'Degraded' &&
+      record.observedGeneration < record.generation
+    ) {
+      record = await this.#transition(
+        claim,
+        record,
+        'Updating',
+        'Applying the new generation',
+      );
+    } else if (
+      record.status === 'Paused' &&
+      record.observedGeneration < record.generation
+    ) {
+      record = await this.#transition(
+        claim,
+        record,
+        'Updating',
+        record.desiredState === 'paused'
+          ? 'Applying the new generation (staying paused)'
+          : 'Resuming: scaling every component back up',
+      );
     }
 
     if (record.status === 'Provisioning' || record.status === 'Updating') {
@@ -647,23 +705,68 @@ export class InstanceReconciler {
         release.info.status !== 'deployed' ||
         record.observedGeneration < applying;
       if (needsHelm) {
-        record = await this.#step(
-          claim,
-          record,
-          'ReleaseDeployed',
-          'Installing',
-          `Helm release ${record.name} of chart ${record.chartName} ${record.chartVersion}`,
-          async () => {
-            expected = await this.#driver.ensureRelease(record, plan, {
-              signal,
-            });
-          },
-        );
-        record = await this.#write(claim, {
-          expectedWorkloads: expected,
-          observedGeneration: applying,
-          conditions: removeCondition(record.conditions, 'Drifted'),
-        });
+        let from: string | undefined;
+        try {
+          record = await this.#step(
+            claim,
+            record,
+            'ReleaseDeployed',
+            'Installing',
+            `Helm release ${record.name} of chart ${record.chartName} ${record.chartVersion}`,
+            async () => {
+              const applied = await this.#driver.ensureRelease(record, plan, {
+                signal,
+              });
+              expected = applied.workloads;
+              from = applied.upgradedFrom;
+            },
+          );
+          const upgraded = from !== undefined;
+          const message = `Upgraded chart ${record.chartName} ${from} → ${record.chartVersion}`;
+          record = await this.#write(
+            claim,
+            {
+              expectedWorkloads: expected,
+              observedGeneration: applying,
+              conditions: upgraded
+                ? setCondition(removeCondition(record.conditions, 'Drifted'), {
+                    type: 'Upgraded',
+                    status: 'True',
+                    reason: 'Upgraded',
+                    message,
+                  })
+                : removeCondition(record.conditions, 'Drifted'),
+            },
+            upgraded ? { event: this.#event(record, 'upgrade', message) } : {},
+          );
+        } catch (error) {
+          if (!(error instanceof UpgradeRejectedError)) throw error;
+          // The generation is done with: the instance stays on the version it runs, says why,
+          // and goes back to Running once ready (a retry would fail the same way).
+          const conditions = setCondition(
+            setCondition(record.conditions, {
+              type: 'ReleaseDeployed',
+              status: 'True',
+              reason: 'Done',
+              message: `Helm release ${record.name} of chart ${record.chartName} ${error.from}`,
+            }),
+            {
+              type: 'Upgraded',
+              status: 'False',
+              reason: 'UpgradeFailed',
+              message: error.message,
+            },
+          );
+          record = await this.#write(
+            claim,
+            {
+              chartVersion: error.from,
+              observedGeneration: applying,
+              conditions,
+            },
+            { event: this.#event(record, 'upgrade-failed', error.message) },
+          );
+        }
       }
       if (!record.expectedWorkloads) {
         // Installed before a crash could record what it consists of: read it from the release.
@@ -680,32 +783,141 @@ export class InstanceReconciler {
       record,
       workloads ?? (await this.#driver.kubernetes.listWorkloads()),
     );
+    if (record.desiredState === 'paused') {
+      return this.#settlePause(claim, record, current);
+    }
     const ready = current.length > 0 && current.every(c => c.ready);
     const readyCount = current.filter(c => c.ready).length;
-    const conditions = setCondition(record.conditions, {
+    let conditions = setCondition(record.conditions, {
       type: 'Ready',
       status: ready ? 'True' : 'False',
       reason: ready ? 'AllComponentsReady' : 'ComponentsNotReady',
       message: `${readyCount} of ${current.length} components ready`,
     });
-    if (ready && record.status !== 'Running') {
-      record = await this.#transition(
-        claim,
-        record,
-        'Running',
-        'All components are ready',
-        {
-          components: current,
-          conditions,
-        },
-      );
-      return { record, waiting: false };
+    if (ready) {
+      conditions = removeCondition(conditions, 'Progressing');
+      if (record.status !== 'Running') {
+        record = await this.#transition(
+          claim,
+          record,
+          'Running',
+          'All components are ready',
+          { components: current, conditions },
+        );
+        return { record, waiting: false };
+      }
+    } else {
+      const overdue = await this.#overdue(claim, record, current, conditions);
+      if (overdue) return overdue;
     }
     record = await this.#write(claim, {
       components: current,
       conditions,
     });
-    return { record, waiting: !ready };
+    return { record, waiting: !ready, pollMs: this.#pollDelay(record) };
+  }
+
+  /** Since when the instance has been waiting for readiness: when its release was last applied. */
+  #waitingSince(record: InstanceRecord): number | undefined {
+    const applied = record.conditions.find(
+      c => c.type === 'ReleaseDeployed' && c.status === 'True',
+    );
+    return applied ? new Date(applied.lastTransitionTime).getTime() : undefined;
+  }
+
+  /**
+   * Readiness is polled often right after a release is applied and less and less often after
+   * that (a tenth of the time waited so far, 2 to 30 s), instead of every few seconds forever.
+   */
+  #pollDelay(record: InstanceRecord): number {
+    const since = this.#waitingSince(record);
+    const waited = since === undefined ? 0 : Date.now() - since;
+    return Math.min(30_000, Math.max(POLL_MS, Math.round(waited / 10)));
+  }
+
+  /**
+   * Past `reconcile.progressDeadlineSeconds` without readiness, the instance gets
+   * `Progressing=False` with its pods' reasons and becomes Failed (while provisioning: nothing
+   * ever worked) or Degraded (after a change to a working instance). Undefined when not overdue.
+   */
+  async #overdue(
+    claim: Claim,
+    record: InstanceRecord,
+    current: InstanceComponent[],
+    conditions: InstanceRecord['conditions'],
+  ): Promise<Outcome | undefined> {
+    const since = this.#waitingSince(record);
+    const deadline = this.#config.reconcile.progressDeadlineMs;
+    if (
+      since === undefined ||
+      Date.now() - since < deadline ||
+      (record.status !== 'Provisioning' && record.status !== 'Updating')
+    ) {
+      return undefined;
+    }
+    const problems = await this.#driver
+      .podProblems(record)
+      .catch(error => [`the pods could not be read: ${describeError(error)}`]);
+    const notReady = current.filter(c => !c.ready).map(c => c.name);
+    const message = `Not ready ${Math.round(
+      deadline / 1000,
+    )} s after the release was applied (${
+      notReady.join(', ') || 'no workloads'
+    }): ${problems.length ? problems.join('; ') : 'no pod says why'}`;
+    const progressing = setCondition(conditions, {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message,
+    });
+    const to = record.status === 'Provisioning' ? 'Failed' : 'Degraded';
+    const updated = await this.#transition(claim, record, to, message, {
+      components: current,
+      conditions: progressing,
+      ...(to === 'Failed' && { lastError: message }),
+    });
+    // Degraded keeps being watched (it recovers by itself once ready); Failed waits for a retry.
+    return {
+      record: updated,
+      waiting: to === 'Degraded',
+      pollMs: 30_000,
+    };
+  }
+
+  /** A paused instance is `Paused` once every workload runs no pod any more. */
+  async #settlePause(
+    claim: Claim,
+    record: InstanceRecord,
+    current: InstanceComponent[],
+  ): Promise<Outcome> {
+    const running = current.filter(c => c.replicas > 0 || c.readyReplicas > 0);
+    const stopped = running.length === 0 && current.every(c => c.ready);
+    const conditions = setCondition(record.conditions, {
+      type: 'Ready',
+      status: 'False',
+      reason: stopped ? 'Paused' : 'Pausing',
+      message: stopped
+        ? 'Paused: every component is scaled to zero; volumes and the Secret are kept'
+        : `Waiting for ${
+            running.map(c => c.name).join(', ') || 'the workloads'
+          } to stop`,
+    });
+    if (stopped) {
+      return {
+        record: await this.#transition(
+          claim,
+          record,
+          'Paused',
+          'Every component is scaled to zero',
+          { components: current, conditions },
+        ),
+        waiting: false,
+      };
+    }
+    return {
+      record: await this.#write(claim, { components: current, conditions }),
+      waiting: true,
+    };
   }
 
   /** Why a Running instance no longer matches what was installed, or undefined. */

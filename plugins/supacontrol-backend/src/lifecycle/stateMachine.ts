@@ -13,6 +13,9 @@ import { InstanceStatus } from '@internal/plugin-supacontrol-common';
  * | Running | Updating | the generation changed (upgrade, plan change) |
  * | Updating | Running | every component is Ready again |
  * | Updating | Failed | the upgrade failed `maxAttempts` times |
+ * | Updating | Degraded | a change to a Running instance was not ready within the progress deadline |
+ * | Degraded | Running / Updating | ready again / a new generation |
+ * | Provisioning | Failed | not ready within the progress deadline (pods' reasons in `Progressing`) |
  * | Running, Updating | Paused / Paused → Updating | pause and resume (scale to zero and back) |
  * | Failed | Pending | `POST /v1/instances/:name/retry` |
  * | any but Deleted | Deleting | `DELETE /v1/instances/:name` |
@@ -26,7 +29,8 @@ export const TRANSITIONS: Readonly<
   Pending: ['Provisioning', 'Deleting'],
   Provisioning: ['Running', 'Failed', 'Deleting'],
   Running: ['Provisioning', 'Updating', 'Paused', 'Deleting'],
-  Updating: ['Running', 'Failed', 'Paused', 'Deleting'],
+  Updating: ['Running', 'Degraded', 'Failed', 'Paused', 'Deleting'],
+  Degraded: ['Running', 'Updating', 'Paused', 'Deleting'],
   Paused: ['Updating', 'Deleting'],
   Failed: ['Pending', 'Deleting'],
   Deleting: ['Deleted', 'Failed'],

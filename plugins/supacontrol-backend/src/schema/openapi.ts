@@ -3,6 +3,7 @@ import packageJson from '../../package.json';
 import {
   apiKeyIdParam,
   apiKeyListSchema,
+  clusterEventListSchema,
   createApiKeyBody,
   createdApiKeySchema,
   createInstanceBody,
@@ -11,13 +12,17 @@ import {
   verifySchema,
   errorSchema,
   instanceEventsSchema,
+  instanceLogsQuery,
   instanceListSchema,
   instanceNameParam,
   instanceSchema,
   listApiKeysQuery,
   listInstancesQuery,
   plansSchema,
+  restartInstanceBody,
   revokeApiKeysQuery,
+  rotateCredentialsBody,
+  updateInstanceBody,
   revokedApiKeysSchema,
 } from './schemas';
 
@@ -163,6 +168,20 @@ export const openApiDocument = {
           ...errors(400, 401, 403, 404, 429),
         },
       },
+      patch: {
+        summary:
+          'Change the plan (the instance goes Updating) and/or deletion protection (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        requestBody: { required: true, ...json(updateInstanceBody, 'input') },
+        responses: {
+          '200': {
+            description: 'The instance as recorded',
+            ...json(instanceSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 413, 429),
+        },
+      },
       delete: {
         summary:
           'Request deletion; idempotent while deleting (scope instances:write)',
@@ -173,7 +192,72 @@ export const openApiDocument = {
             description: 'Deletion recorded, status Deleting',
             ...json(instanceSchema),
           },
-          ...errors(400, 401, 403, 404, 429),
+          ...errors(400, 401, 403, 404, 409, 429),
+        },
+      },
+    },
+    '/v1/instances/{name}/pause': {
+      post: {
+        summary:
+          'Scale every component to zero, keeping volumes and the Secret (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '202': {
+            description: 'Recorded; the instance goes Updating, then Paused',
+            ...json(instanceSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 429),
+        },
+      },
+    },
+    '/v1/instances/{name}/resume': {
+      post: {
+        summary: 'Bring a paused instance back (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '202': {
+            description: 'Recorded; the instance goes Updating, then Running',
+            ...json(instanceSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 429),
+        },
+      },
+    },
+    '/v1/instances/{name}/restart': {
+      post: {
+        summary:
+          'Rolling restart of one component, or of every one without a body (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        requestBody: { required: false, ...json(restartInstanceBody, 'input') },
+        responses: {
+          '202': {
+            description: 'Recorded; the instance goes Updating, then Running',
+            ...json(instanceSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 429),
+        },
+      },
+    },
+    '/v1/instances/{name}/rotate': {
+      post: {
+        summary:
+          'Rotate the JWT secret and keys (jwt) or the Studio password (dashboard); database is refused with the reason (scope instances:write)',
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        requestBody: {
+          required: true,
+          ...json(rotateCredentialsBody, 'input'),
+        },
+        responses: {
+          '202': {
+            description:
+              'Recorded; the Secret changes and every component restarts',
+            ...json(instanceSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 429),
         },
       },
     },
@@ -233,6 +317,42 @@ export const openApiDocument = {
             ...json(instanceEventsSchema),
           },
           ...errors(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    '/v1/instances/{name}/logs': {
+      get: {
+        summary:
+          "Container logs of one component's pods; with follow=true the answer stays open and new lines follow until the client disconnects (scope instances:read)",
+        security,
+        parameters: [
+          ...parameters(instanceNameParam, 'path'),
+          ...parameters(instanceLogsQuery, 'query'),
+        ],
+        responses: {
+          '200': {
+            description:
+              'One log line per line; with several pods each line starts with `[<pod>] `',
+            content: {
+              'text/plain; charset=utf-8': { schema: { type: 'string' } },
+            },
+          },
+          ...errors(400, 401, 403, 404, 409, 429, 502, 503),
+        },
+      },
+    },
+    '/v1/instances/{name}/cluster-events': {
+      get: {
+        summary:
+          "Kubernetes events of the instance's namespace (scope instances:read)",
+        security,
+        parameters: parameters(instanceNameParam, 'path'),
+        responses: {
+          '200': {
+            description: 'Warnings first, then newest first; at most 200',
+            ...json(clusterEventListSchema),
+          },
+          ...errors(400, 401, 403, 404, 409, 429, 502, 503),
         },
       },
     },

@@ -1,5 +1,7 @@
 import {
   API_KEY_SCOPES,
+  INSTANCE_COMPONENTS,
+  ROTATABLE_CREDENTIALS,
   INSTANCE_NAME_RULE,
   INSTANCE_STATUSES,
   validateInstanceName,
@@ -60,10 +62,64 @@ export const createInstanceBody = z
       plan: planName.optional(),
       chartVersion: chartVersion.optional(),
       owner: entityRef.optional(),
+      deletionProtection: z
+        .boolean({ error: 'deletionProtection must be true or false' })
+        .optional(),
     },
     { error: 'the request body must be a JSON object with at least "name"' },
   )
   .meta({ title: 'CreateInstanceRequest' });
+
+export const updateInstanceBody = z
+  .strictObject(
+    {
+      plan: planName.optional(),
+      chartVersion: chartVersion.optional(),
+      deletionProtection: z
+        .boolean({ error: 'deletionProtection must be true or false' })
+        .optional(),
+    },
+    {
+      error:
+        'the request body must be a JSON object with "plan", "chartVersion" and/or "deletionProtection"',
+    },
+  )
+  .refine(
+    b =>
+      b.plan !== undefined ||
+      b.chartVersion !== undefined ||
+      b.deletionProtection !== undefined,
+    {
+      error:
+        'give "plan", "chartVersion" or "deletionProtection" (one or more) to change',
+    },
+  )
+  .meta({ title: 'UpdateInstanceRequest' });
+
+const componentName = z.enum(INSTANCE_COMPONENTS, {
+  error: `component must be one of ${INSTANCE_COMPONENTS.join(', ')}`,
+});
+
+export const restartInstanceBody = z
+  .strictObject(
+    { component: componentName.optional() },
+    {
+      error:
+        'the request body must be a JSON object, {} to restart every component or {"component": "rest"}',
+    },
+  )
+  .meta({ title: 'RestartInstanceRequest' });
+
+export const rotateCredentialsBody = z
+  .strictObject(
+    {
+      what: z.enum(ROTATABLE_CREDENTIALS, {
+        error: `what must be one of ${ROTATABLE_CREDENTIALS.join(', ')}`,
+      }),
+    },
+    { error: 'the request body must be a JSON object with "what"' },
+  )
+  .meta({ title: 'RotateCredentialsRequest' });
 
 const IDEMPOTENCY_KEY_RULE =
   'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID or ci:<job id>';
@@ -153,6 +209,33 @@ export const listApiKeysQuery = z.strictObject({
   }),
 });
 
+const TAIL_RULE = 'tail must be a whole number of lines from 1 to 10000';
+const SINCE_RULE =
+  'since must be a whole number of seconds from 1 to 604800 (7 days)';
+
+export const instanceLogsQuery = z.strictObject({
+  component: componentName.meta({
+    description: 'Whose logs: the pods of this component',
+  }),
+  tail: z.coerce
+    .number({ error: TAIL_RULE })
+    .int({ error: TAIL_RULE })
+    .min(1, { error: TAIL_RULE })
+    .max(10000, { error: TAIL_RULE })
+    .default(200)
+    .meta({ description: 'The last lines of each pod' }),
+  since: z.coerce
+    .number({ error: SINCE_RULE })
+    .int({ error: SINCE_RULE })
+    .min(1, { error: SINCE_RULE })
+    .max(604800, { error: SINCE_RULE })
+    .optional()
+    .meta({ description: 'Only lines of the last seconds' }),
+  follow: flag.optional().meta({
+    description: 'Keep the answer open and send new lines as they come',
+  }),
+});
+
 export const revokeApiKeysQuery = z.strictObject({
   owner: entityRef.meta({
     description: 'The user whose keys are all revoked (admins only)',
@@ -200,6 +283,7 @@ export const instanceSchema = z
     }),
     chart: z.strictObject({ name: z.string(), version: z.string() }),
     mail: z.strictObject({ smtp: z.boolean(), autoconfirm: z.boolean() }),
+    deletionProtection: z.boolean(),
     lastError: z.string().optional(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -231,6 +315,21 @@ export const instanceEventsSchema = z
     ),
   })
   .meta({ title: 'InstanceEvents' });
+
+export const clusterEventListSchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        type: z.enum(['Normal', 'Warning']),
+        reason: z.string(),
+        message: z.string(),
+        object: z.string().meta({ description: 'Kind/name' }),
+        count: z.number().int(),
+        lastTimestamp: z.iso.datetime().optional(),
+      }),
+    ),
+  })
+  .meta({ title: 'ClusterEventList' });
 
 export const credentialsSchema = z
   .strictObject({

@@ -30,6 +30,7 @@ import { InstanceRecord } from '../database/types';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import { actorOf, auditOptionsOf, Caller } from './callers';
 import { fromCluster } from './clusterErrors';
+import { assertAllowedChartVersion } from './InstanceOperations';
 import { InstanceAuthorizer } from './InstanceAuthorizer';
 import { InstanceDriver, instanceEndpoints } from '../lifecycle/InstanceDriver';
 
@@ -71,6 +72,7 @@ export function toInstance(
     endpoints: record.deletedAt ? {} : instanceEndpoints(record, ingress),
     chart: { name: record.chartName, version: record.chartVersion },
     mail: mailOf(record, config),
+    deletionProtection: record.deletionProtection,
     lastError: record.lastError,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
@@ -169,6 +171,9 @@ export class InstanceService {
             .join(', ')}; got '${plan}'`,
         );
       }
+      if (input.chartVersion !== undefined) {
+        assertAllowedChartVersion(input.chartVersion, this.#config);
+      }
       const owner = this.#resolveOwner(input.owner, caller);
       this.#authorizer.authorizeOwner(caller, owner);
       if (options.idempotencyKey) {
@@ -224,6 +229,9 @@ export class InstanceService {
         createdAt: now,
         updatedAt: now,
         idempotencyKey: options.idempotencyKey,
+        deletionProtection: input.deletionProtection ?? false,
+        restarts: {},
+        rotations: { jwt: 0, dashboard: 0 },
       };
       await this.#store.createInstance(record);
       await this.#store.addEvent({
@@ -340,6 +348,13 @@ export class InstanceService {
         supacontrolInstanceDeletePermission,
         record,
       );
+      if (record.deletionProtection && !record.deletedAt) {
+        throw new ConflictError(
+          `Instance '${name}' has deletion protection, so it is not deleted. Clear it first: ` +
+            `PATCH /v1/instances/${name} {"deletionProtection": false}, or ` +
+            `supactl instances update ${name} --deletion-protection false`,
+        );
+      }
       let updated: InstanceRecord | undefined;
       for (let attempt = 1; !updated; attempt++) {
         if (attempt > 1) record = await this.#find(name);

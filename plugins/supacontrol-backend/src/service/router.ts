@@ -14,14 +14,20 @@ import {
   createInstanceBody,
   createInstanceHeaders,
   describeIssues,
+  instanceLogsQuery,
   instanceNameParam,
   listApiKeysQuery,
   listInstancesQuery,
+  restartInstanceBody,
   revokeApiKeysQuery,
+  rotateCredentialsBody,
+  updateInstanceBody,
 } from '../schema/schemas';
 import { ApiKeyService } from './ApiKeyService';
 import { Caller, ClientInfo } from './callers';
 import { DatabaseHealthCheck } from './DatabaseHealthCheck';
+import { InstanceOperations } from './InstanceOperations';
+import { InstanceObservability } from './InstanceObservability';
 import { InstanceService } from './InstanceService';
 import { RequestRateLimiter, TooManyRequestsError } from './rateLimits';
 
@@ -29,6 +35,8 @@ import { RequestRateLimiter, TooManyRequestsError } from './rateLimits';
 export interface RouterOptions {
   healthCheck: Pick<DatabaseHealthCheck, 'check'>;
   instances: InstanceService;
+  operations: InstanceOperations;
+  observability: InstanceObservability;
   apiKeys: ApiKeyService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
@@ -80,7 +88,9 @@ function presentedApiKey(req: Request): string | undefined {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { healthCheck, instances, apiKeys, httpAuth, userInfo } = options;
+  const { healthCheck, instances, operations, apiKeys, httpAuth, userInfo } =
+    options;
+  const { observability } = options;
   const rateLimiter = new RequestRateLimiter({
     perMinute: options.requestsPerMinute,
   });
@@ -204,6 +214,38 @@ export async function createRouter(
     res.status(202).json(await instances.deleteInstance(name, callerOf(res)));
   });
 
+  v1.patch('/instances/:name', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    requireJsonBody(req);
+    const body = parse(updateInstanceBody, req.body, 'body');
+    res.json(await operations.update(name, body, callerOf(res)));
+  });
+
+  v1.post('/instances/:name/pause', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.status(202).json(await operations.pause(name, callerOf(res)));
+  });
+
+  v1.post('/instances/:name/resume', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.status(202).json(await operations.resume(name, callerOf(res)));
+  });
+
+  v1.post('/instances/:name/restart', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    // No body restarts every component; a body must be JSON.
+    if (Number(req.header('content-length') ?? 0) > 0) requireJsonBody(req);
+    const body = parse(restartInstanceBody, req.body ?? {}, 'body');
+    res.status(202).json(await operations.restart(name, body, callerOf(res)));
+  });
+
+  v1.post('/instances/:name/rotate', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    requireJsonBody(req);
+    const body = parse(rotateCredentialsBody, req.body, 'body');
+    res.status(202).json(await operations.rotate(name, body, callerOf(res)));
+  });
+
   v1.post('/instances/:name/retry', async (req, res) => {
     const { name } = parse(instanceNameParam, req.params, 'path');
     res.status(202).json(await instances.retryInstance(name, callerOf(res)));
@@ -225,6 +267,41 @@ export async function createRouter(
   v1.get('/instances/:name/events', async (req, res) => {
     const { name } = parse(instanceNameParam, req.params, 'path');
     res.json(await instances.listEvents(name, callerOf(res)));
+  });
+
+  v1.get('/instances/:name/logs', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    const query = parse(instanceLogsQuery, req.query, 'query');
+    // The client leaving ends a follow; `close` also fires after a normal end, which is harmless.
+    const left = new AbortController();
+    res.on('close', () => left.abort());
+    const follow = query.follow === 'true';
+    const startText = () => {
+      if (res.headersSent) return;
+      res.status(200).type('text/plain; charset=utf-8');
+      // no-transform: the backend's compression middleware (and proxies) would hold a followed
+      // stream back until a compressed block fills (compression 1.8 `shouldTransform`).
+      res.setHeader(
+        'Cache-Control',
+        follow ? 'no-store, no-transform' : 'no-store',
+      );
+    };
+    await observability.logs(name, { ...query, follow }, callerOf(res), {
+      signal: left.signal,
+      // Headers go out with the first line, so that a refusal before it is still a JSON error.
+      write: text => {
+        if (res.writableEnded) return;
+        startText();
+        res.write(text);
+      },
+    });
+    startText();
+    res.end();
+  });
+
+  v1.get('/instances/:name/cluster-events', async (req, res) => {
+    const { name } = parse(instanceNameParam, req.params, 'path');
+    res.json(await observability.clusterEvents(name, callerOf(res)));
   });
 
   v1.get('/api-keys', async (req, res) => {

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import {
   ApiKey,
+  ClusterEvent,
   HealthResponse,
   Instance,
   InstanceEvent,
@@ -26,6 +27,7 @@ export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
     endpoints: {},
     chart: { name: 'supabase', version: '0.1.0' },
     mail: { smtp: false, autoconfirm: true },
+    deletionProtection: false,
     createdAt: '2025-01-01T10:00:00.000Z',
     updatedAt: '2025-01-01T10:05:00.000Z',
     ...overrides,
@@ -58,6 +60,28 @@ export const fakeEvents: InstanceEvent[] = [
     createdAt: '2025-01-01T10:01:00.000Z',
   },
 ];
+
+export const fakeClusterEvents: ClusterEvent[] = [
+  {
+    type: 'Warning',
+    reason: 'BackOff',
+    message: 'Back-off restarting failed container auth',
+    object: 'Pod/orders-auth-7d9f-abcde',
+    count: 4,
+    lastTimestamp: '2025-01-01T10:04:00.000Z',
+  },
+  {
+    type: 'Normal',
+    reason: 'Scheduled',
+    message: 'Successfully assigned supa-orders/orders-db-0 to node-1',
+    object: 'Pod/orders-db-0',
+    count: 1,
+    lastTimestamp: '2025-01-01T10:01:00.000Z',
+  },
+];
+
+export const fakeLogText =
+  '2025-01-01T10:05:00Z INFO ready to accept connections\n2025-01-01T10:05:01Z INFO checkpoint complete\n';
 
 export const fakeCredentials: InstanceCredentials = {
   apiUrl: 'https://orders.supa.example.com',
@@ -106,6 +130,37 @@ export function fakeApi(
     ),
     retryInstance: jest.fn(async (name: string) =>
       fakeInstance({ name, status: 'Provisioning' }),
+    ),
+    pauseInstance: jest.fn(async (name: string) =>
+      fakeInstance({ name, status: 'Updating', desiredState: 'paused' }),
+    ),
+    resumeInstance: jest.fn(async (name: string) =>
+      fakeInstance({ name, status: 'Updating', desiredState: 'running' }),
+    ),
+    restartInstance: jest.fn(async (name: string) =>
+      fakeInstance({ name, status: 'Updating' }),
+    ),
+    updateInstance: jest.fn(async (name: string, request) =>
+      fakeInstance({
+        name,
+        ...(request.plan && { plan: request.plan, status: 'Updating' }),
+        ...(request.deletionProtection !== undefined && {
+          deletionProtection: request.deletionProtection,
+        }),
+      }),
+    ),
+    rotateCredentials: jest.fn(async (name: string) =>
+      fakeInstance({ name, status: 'Updating' }),
+    ),
+    getClusterEvents: jest.fn(async () => fakeClusterEvents),
+    readLogs: jest.fn(async () => fakeLogText),
+    // Streams nothing and ends when the caller stops following.
+    followLogs: jest.fn(
+      (_name, _query, _onLine, signal: AbortSignal) =>
+        new Promise<void>(resolve => {
+          if (signal.aborted) resolve();
+          signal.addEventListener('abort', () => resolve());
+        }),
     ),
     listInstanceEvents: jest.fn(async () => fakeEvents),
     getInstanceCredentials: jest.fn(async () => fakeCredentials),

@@ -1,16 +1,20 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ApiKey,
+  ClusterEvent,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateInstanceRequest,
   HealthResponse,
   Instance,
+  InstanceComponentName,
   InstanceCredentials as CommonInstanceCredentials,
   InstanceEvent,
   InstancePlan,
   InstanceStatus,
   ListInstancesResponse,
+  RotatableCredential,
+  UpdateInstanceRequest,
 } from '@internal/plugin-supacontrol-common';
 
 /**
@@ -38,6 +42,19 @@ export interface ListInstancesQuery {
 }
 
 /**
+ * Which log lines {@link SupaControlApi.readLogs} and {@link SupaControlApi.followLogs} ask for.
+ *
+ * @public
+ */
+export interface LogsQuery {
+  component: InstanceComponentName;
+  /** Lines from the end of each pod's log; the backend has a default and a maximum. */
+  tail?: number;
+  /** Only lines of the last this many seconds (1 to 604800). */
+  since?: number;
+}
+
+/**
  * Client of the SupaControl backend, used by every component of the plugin. Components never call
  * `fetch` themselves. Failed requests reject with a `ResponseError` from `@backstage/errors` whose
  * `cause.message` is the backend's explanation.
@@ -59,6 +76,37 @@ export interface SupaControlApi {
   deleteInstance(name: string): Promise<Instance>;
   /** Re-arms a `Failed` instance (`POST /v1/instances/:name/retry`). */
   retryInstance(name: string): Promise<Instance>;
+  /** Scales every component to zero (`POST /v1/instances/:name/pause`); desiredState `paused`. */
+  pauseInstance(name: string): Promise<Instance>;
+  /** Brings a paused instance back (`POST /v1/instances/:name/resume`). */
+  resumeInstance(name: string): Promise<Instance>;
+  /** Restarts one component, or all without `component` (`POST /v1/instances/:name/restart`). */
+  restartInstance(
+    name: string,
+    component?: InstanceComponentName,
+  ): Promise<Instance>;
+  /** Changes the plan or the deletion protection (`PATCH /v1/instances/:name`). */
+  updateInstance(
+    name: string,
+    request: UpdateInstanceRequest,
+  ): Promise<Instance>;
+  /** Replaces a credential (`POST /v1/instances/:name/rotate`); `database` is refused (400). */
+  rotateCredentials(name: string, what: RotatableCredential): Promise<Instance>;
+  /** Kubernetes events of the instance's namespace, Warnings first (`GET …/cluster-events`). */
+  getClusterEvents(name: string): Promise<ClusterEvent[]>;
+  /** The last log lines of a component, as text (`GET /v1/instances/:name/logs`). */
+  readLogs(name: string, query: LogsQuery): Promise<string>;
+  /**
+   * Streams a component's log (`GET …/logs?follow=true`), calling `onLine` with each line (no
+   * newline) until the backend ends the stream or `signal` aborts; aborting resolves, it does
+   * not reject.
+   */
+  followLogs(
+    name: string,
+    query: LogsQuery,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** History of an instance, oldest first, from `GET /v1/instances/:name/events`. */
   listInstanceEvents(name: string): Promise<InstanceEvent[]>;
   /** Connection details, from `GET /v1/instances/:name/credentials`. */

@@ -27,6 +27,7 @@ const instance = {
   endpoints: {},
   chart: { name: 'supabase', version: '0.1.0' },
   mail: { smtp: false, autoconfirm: true },
+  deletionProtection: false,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
 };
@@ -358,6 +359,255 @@ describe('SupaControlClient', () => {
     await expect(client.revokeApiKey('x')).rejects.toMatchObject({
       statusCode: 404,
       cause: { message: "No API key with id 'x'" },
+    });
+  });
+
+  describe('day-2 operations', () => {
+    /** Records the method, path and JSON body of the one request the handler answers. */
+    function recordRequests() {
+      const seen: { method: string; path: string; body: unknown }[] = [];
+      const answer = async ({ request }: { request: Request }) => {
+        const text = await request.text();
+        seen.push({
+          method: request.method,
+          path: new URL(request.url).pathname,
+          body: text ? JSON.parse(text) : undefined,
+        });
+        return HttpResponse.json(
+          { ...instance, status: 'Updating' },
+          { status: request.method === 'PATCH' ? 200 : 202 },
+        );
+      };
+      server.use(
+        http.post(`${baseUrl}/v1/instances/:name/:operation`, answer),
+        http.patch(`${baseUrl}/v1/instances/:name`, answer),
+      );
+      return seen;
+    }
+
+    it('pauses and resumes an instance', async () => {
+      const seen = recordRequests();
+
+      await expect(client.pauseInstance('orders')).resolves.toMatchObject({
+        status: 'Updating',
+      });
+      await client.resumeInstance('orders');
+      expect(seen.map(r => `${r.method} ${r.path}`)).toEqual([
+        'POST /api/supacontrol/v1/instances/orders/pause',
+        'POST /api/supacontrol/v1/instances/orders/resume',
+      ]);
+    });
+
+    it('restarts every component, or the one it is given', async () => {
+      const seen = recordRequests();
+
+      await client.restartInstance('orders');
+      await client.restartInstance('orders', 'auth');
+      expect(seen).toEqual([
+        {
+          method: 'POST',
+          path: '/api/supacontrol/v1/instances/orders/restart',
+          body: {},
+        },
+        {
+          method: 'POST',
+          path: '/api/supacontrol/v1/instances/orders/restart',
+          body: { component: 'auth' },
+        },
+      ]);
+    });
+
+    it('patches the plan and the deletion protection', async () => {
+      const seen = recordRequests();
+
+      await client.updateInstance('orders', { plan: 'large' });
+      await client.updateInstance('orders', { deletionProtection: true });
+      expect(seen).toEqual([
+        {
+          method: 'PATCH',
+          path: '/api/supacontrol/v1/instances/orders',
+          body: { plan: 'large' },
+        },
+        {
+          method: 'PATCH',
+          path: '/api/supacontrol/v1/instances/orders',
+          body: { deletionProtection: true },
+        },
+      ]);
+    });
+
+    it('rotates a credential', async () => {
+      const seen = recordRequests();
+
+      await client.rotateCredentials('orders', 'jwt');
+      expect(seen).toEqual([
+        {
+          method: 'POST',
+          path: '/api/supacontrol/v1/instances/orders/rotate',
+          body: { what: 'jwt' },
+        },
+      ]);
+    });
+
+    it("keeps the backend's reason when a rotation is refused", async () => {
+      server.use(
+        http.post(`${baseUrl}/v1/instances/orders/rotate`, () =>
+          backstageError(
+            400,
+            'InputError',
+            'The database password cannot be rotated: Postgres keeps the password it was first given',
+          ),
+        ),
+      );
+
+      await expect(
+        client.rotateCredentials('orders', 'database'),
+      ).rejects.toMatchObject({
+        statusCode: 400,
+        cause: {
+          message: expect.stringMatching(/Postgres keeps the password/),
+        },
+      });
+    });
+
+    it('reads the cluster events of an instance', async () => {
+      const events = [
+        {
+          type: 'Warning',
+          reason: 'BackOff',
+          message: 'Back-off restarting failed container',
+          object: 'Pod/auth-0',
+          count: 3,
+          lastTimestamp: '2025-01-01T00:00:00.000Z',
+        },
+      ];
+      server.use(
+        http.get(`${baseUrl}/v1/instances/orders/cluster-events`, () =>
+          HttpResponse.json({ items: events }),
+        ),
+      );
+
+      await expect(client.getClusterEvents('orders')).resolves.toEqual(events);
+    });
+  });
+
+  describe('logs', () => {
+    it('reads the last lines of a component as text', async () => {
+      let url: URL | undefined;
+      server.use(
+        http.get(`${baseUrl}/v1/instances/orders/logs`, ({ request }) => {
+          url = new URL(request.url);
+          return HttpResponse.text('line 1\nline 2\n');
+        }),
+      );
+
+      await expect(
+        client.readLogs('orders', { component: 'auth', tail: 200 }),
+      ).resolves.toBe('line 1\nline 2\n');
+      expect(Object.fromEntries(url!.searchParams)).toEqual({
+        component: 'auth',
+        tail: '200',
+      });
+    });
+
+    it('throws when the component has no pod', async () => {
+      server.use(
+        http.get(`${baseUrl}/v1/instances/orders/logs`, () =>
+          backstageError(409, 'ConflictError', "Component 'auth' has no pod"),
+        ),
+      );
+
+      await expect(
+        client.readLogs('orders', { component: 'auth' }),
+      ).rejects.toMatchObject({
+        statusCode: 409,
+        cause: { message: "Component 'auth' has no pod" },
+      });
+    });
+
+    it('follows a log line by line, across chunks that split lines and characters', async () => {
+      let url: URL | undefined;
+      const bytes = new TextEncoder().encode('first\nsecond ✓\nthird');
+      // "✓" is three bytes; the second chunk starts inside it.
+      const cut = bytes.indexOf(0xe2) + 1;
+      server.use(
+        http.get(`${baseUrl}/v1/instances/orders/logs`, ({ request }) => {
+          url = new URL(request.url);
+          const stream = new ReadableStream({
+            start(controller) {
+              controller.enqueue(bytes.slice(0, 3));
+              controller.enqueue(bytes.slice(3, cut));
+              controller.enqueue(bytes.slice(cut));
+              controller.close();
+            },
+          });
+          return new HttpResponse(stream, {
+            headers: { 'Content-Type': 'text/plain' },
+          });
+        }),
+      );
+
+      const lines: string[] = [];
+      await client.followLogs(
+        'orders',
+        { component: 'db', tail: 10 },
+        line => lines.push(line),
+        new AbortController().signal,
+      );
+      expect(lines).toEqual(['first', 'second ✓', 'third']);
+      expect(Object.fromEntries(url!.searchParams)).toEqual({
+        component: 'db',
+        tail: '10',
+        follow: 'true',
+      });
+    });
+
+    it('stops following when aborted, without an error', async () => {
+      server.use(
+        http.get(`${baseUrl}/v1/instances/orders/logs`, () => {
+          const stream = new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('hello\n'));
+              // Never closes: a followed log ends only when the client leaves.
+            },
+          });
+          return new HttpResponse(stream, {
+            headers: { 'Content-Type': 'text/plain' },
+          });
+        }),
+      );
+
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const following = client.followLogs(
+        'orders',
+        { component: 'db' },
+        line => {
+          lines.push(line);
+          controller.abort();
+        },
+        controller.signal,
+      );
+
+      await expect(following).resolves.toBeUndefined();
+      expect(lines).toEqual(['hello']);
+    });
+
+    it('throws when following is refused', async () => {
+      server.use(
+        http.get(`${baseUrl}/v1/instances/orders/logs`, () =>
+          backstageError(409, 'ConflictError', "Component 'db' has no pod"),
+        ),
+      );
+
+      await expect(
+        client.followLogs(
+          'orders',
+          { component: 'db' },
+          () => {},
+          new AbortController().signal,
+        ),
+      ).rejects.toMatchObject({ statusCode: 409 });
     });
   });
 });

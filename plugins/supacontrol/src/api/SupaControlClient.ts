@@ -2,19 +2,25 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ApiKey,
+  ClusterEvent,
+  ClusterEventList,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateInstanceRequest,
   HealthResponse,
   Instance,
+  InstanceComponentName,
   InstanceEvent,
   InstancePlan,
   ListInstancesResponse,
+  RotatableCredential,
   SUPACONTROL_PLUGIN_ID,
+  UpdateInstanceRequest,
 } from '@internal/plugin-supacontrol-common';
 import {
   InstanceCredentials,
   ListInstancesQuery,
+  LogsQuery,
   SupaControlApi,
 } from './SupaControlApi';
 
@@ -89,6 +95,115 @@ export class SupaControlClient implements SupaControlApi {
     );
   }
 
+  async pauseInstance(name: string): Promise<Instance> {
+    return this.#json(
+      await this.#request(`${instancePath(name)}/pause`, { method: 'POST' }),
+    );
+  }
+
+  async resumeInstance(name: string): Promise<Instance> {
+    return this.#json(
+      await this.#request(`${instancePath(name)}/resume`, { method: 'POST' }),
+    );
+  }
+
+  async restartInstance(
+    name: string,
+    component?: InstanceComponentName,
+  ): Promise<Instance> {
+    return this.#json(
+      await this.#request(
+        `${instancePath(name)}/restart`,
+        jsonBody('POST', component ? { component } : {}),
+      ),
+    );
+  }
+
+  async updateInstance(
+    name: string,
+    request: UpdateInstanceRequest,
+  ): Promise<Instance> {
+    return this.#json(
+      await this.#request(instancePath(name), jsonBody('PATCH', request)),
+    );
+  }
+
+  async rotateCredentials(
+    name: string,
+    what: RotatableCredential,
+  ): Promise<Instance> {
+    return this.#json(
+      await this.#request(
+        `${instancePath(name)}/rotate`,
+        jsonBody('POST', { what }),
+      ),
+    );
+  }
+
+  async getClusterEvents(name: string): Promise<ClusterEvent[]> {
+    const body = await this.#json<ClusterEventList>(
+      await this.#request(`${instancePath(name)}/cluster-events`),
+    );
+    return body.items;
+  }
+
+  async readLogs(name: string, query: LogsQuery): Promise<string> {
+    const response = await this.#request(logsPath(name, query, false));
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.text();
+  }
+
+  async followLogs(
+    name: string,
+    query: LogsQuery,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      const response = await this.#request(logsPath(name, query, true), {
+        signal,
+      });
+      if (!response.ok) {
+        throw await ResponseError.fromResponse(response);
+      }
+      if (!response.body) {
+        splitLines(await response.text()).forEach(onLine);
+        return;
+      }
+      const reader = response.body.getReader();
+      // Not every fetch ends a pending read on abort; cancelling the reader always does.
+      const stop = () => {
+        reader.cancel().catch(() => {});
+      };
+      if (signal.aborted) stop();
+      signal.addEventListener('abort', stop, { once: true });
+      // Chunks end anywhere, even inside a UTF-8 character; keep the unfinished line for later.
+      const decoder = new TextDecoder();
+      let partial = '';
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done || signal.aborted) break;
+          const lines = (
+            partial + decoder.decode(value, { stream: true })
+          ).split('\n');
+          partial = lines.pop()!;
+          lines.forEach(onLine);
+        }
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+      partial += decoder.decode();
+      if (partial && !signal.aborted) onLine(partial);
+    } catch (error) {
+      // Stopping the stream is how the caller ends it, not a failure.
+      if (signal.aborted) return;
+      throw error;
+    }
+  }
+
   async listInstanceEvents(name: string): Promise<InstanceEvent[]> {
     const body = await this.#json<{ items: InstanceEvent[] }>(
       await this.#request(`${instancePath(name)}/events`),
@@ -134,6 +249,20 @@ export class SupaControlClient implements SupaControlApi {
     const baseUrl = await this.#discoveryApi.getBaseUrl(SUPACONTROL_PLUGIN_ID);
     return this.#fetchApi.fetch(`${baseUrl}/${path}`, init);
   }
+}
+
+function logsPath(name: string, query: LogsQuery, follow: boolean): string {
+  const params = new URLSearchParams({ component: query.component });
+  if (query.tail !== undefined) params.set('tail', String(query.tail));
+  if (query.since !== undefined) params.set('since', String(query.since));
+  if (follow) params.set('follow', 'true');
+  return `${instancePath(name)}/logs?${params}`;
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 function jsonBody(method: string, body: unknown): RequestInit {

@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useReloadableAsync } from './useReloadableAsync';
 import { supacontrolApiRef } from '../api';
-import { isTransitional } from './isTransitional';
+import { isSettling } from './isTransitional';
 import { useAutoRefresh } from './useAutoRefresh';
 
 /** An instance with its event history, reloaded while the instance is transitional. */
@@ -15,10 +15,7 @@ export function useInstanceDetails(name: string) {
     return { instance, events };
   }, [api, name]);
   useAutoRefresh({
-    active:
-      !state.loading &&
-      !!state.value &&
-      isTransitional(state.value.instance.status),
+    active: !state.loading && !!state.value && isSettling(state.value.instance),
     refresh: state.retry,
   });
   return state;

@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useReloadableAsync } from './useReloadableAsync';
 import { ListInstancesQuery, supacontrolApiRef } from '../api';
-import { isTransitional } from './isTransitional';
+import { isSettling } from './isTransitional';
 import { useAutoRefresh } from './useAutoRefresh';
 
 /**
@@ -18,7 +18,7 @@ export function useInstances(query: ListInstancesQuery) {
   useAutoRefresh({
     active:
       !state.loading &&
-      !!state.value?.items.some(instance => isTransitional(instance.status)),
+      !!state.value?.items.some(instance => isSettling(instance)),
     refresh: state.retry,
   });
   return state;

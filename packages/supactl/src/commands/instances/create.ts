@@ -1,6 +1,6 @@
 import { Instance } from '@internal/plugin-supacontrol-common';
 import { Command } from 'commander';
-import { instanceNameArgument } from '../../args/parsers';
+import { instanceNameArgument, planArgument } from '../../args/parsers';
 import { ApiError } from '../../client/errors';
 import { SupaControlClient } from '../../client/SupaControlClient';
 import { CommandContext } from '../context';
@@ -13,6 +13,7 @@ interface CreateOptions {
   wait?: boolean;
   timeout: number;
   existsOk?: boolean;
+  deletionProtection?: boolean;
 }
 
 /** With --exists-ok a taken name is fine if it is an instance this key can read, i.e. ours. */
@@ -26,6 +27,7 @@ async function createOrReuse(
       name,
       plan: options.plan,
       owner: options.owner,
+      deletionProtection: options.deletionProtection,
     });
     return { instance, created: true };
   } catch (error) {
@@ -60,10 +62,15 @@ export function registerCreateCommand(
     .option(
       '--plan <plan>',
       "plan to use (see supactl plans list; default: the portal's default plan)",
+      planArgument,
     )
     .option(
       '--owner <entityRef>',
       "owner, e.g. group:default/team-a (default: the key's user; required with a static service token)",
+    )
+    .option(
+      '--deletion-protection',
+      'refuse deletion until it is turned off with supactl instances update',
     )
     .option('--wait', 'wait until the instance is Running')
     .addOption(timeoutOption('how long --wait waits'))
@@ -79,6 +86,7 @@ Exit codes: 0 created (and Running, with --wait), 4 the name is taken, 5 --wait 
 
 Examples:
   supactl instances create orders-preview --plan small
+  supactl instances create orders --plan medium --deletion-protection
   supactl instances create pr-123 --wait --timeout 15m --exists-ok`,
     )
     .action(async (name: string, options: CreateOptions, command: Command) => {

@@ -33,6 +33,8 @@ export function registerDeleteCommand(
       'after',
       `
 Deleting is idempotent while the deletion runs. Without a terminal (CI), --yes is required.
+An instance with deletion protection exits with 4 (conflict); turn it off first with
+supactl instances update <name> --deletion-protection false.
 
 Examples:
   supactl instances delete orders-preview

@@ -2,16 +2,21 @@ import { Instance } from '@internal/plugin-supacontrol-common';
 import { WaitCondition } from '../../args/parsers';
 import { SupaControlClient } from '../../client/SupaControlClient';
 import { createProgress } from '../../output/progress';
+import { OutputStream } from '../../terminal/Io';
 import { waitForInstance } from '../../wait/waitForInstance';
 import { CommandContext } from '../context';
 
-/** Waits with a progress indicator on stdout: a spinner on a terminal, plain lines otherwise. */
+/**
+ * Waits with a progress indicator, on stdout unless `progressTo` says otherwise (stderr keeps
+ * -o json clean): a spinner on a terminal, plain lines otherwise.
+ */
 export function waitWithProgress(
   context: CommandContext,
   client: SupaControlClient,
   name: string,
   condition: WaitCondition,
   timeoutMs: number,
+  progressTo: OutputStream = context.io.stdout,
 ): Promise<Instance | undefined> {
   return waitForInstance({
     client,
@@ -19,7 +24,7 @@ export function waitWithProgress(
     condition,
     timeoutMs,
     pollIntervalMs: context.pollIntervalMs,
-    progress: createProgress(context.io.stdout, name),
+    progress: createProgress(progressTo, name),
   });
 }
 

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { supacontrolApiRef } from '../../api';
-import { isTransitional } from '../../hooks';
+import { isSettling } from '../../hooks';
 import { useAutoRefresh } from '../../hooks/useAutoRefresh';
 import { useReloadableAsync } from '../../hooks/useReloadableAsync';
 
@@ -9,8 +9,7 @@ export function useEntityInstance(name: string) {
   const api = useApi(supacontrolApiRef);
   const state = useReloadableAsync(() => api.getInstance(name), [api, name]);
   useAutoRefresh({
-    active:
-      !state.loading && !!state.value && isTransitional(state.value.status),
+    active: !state.loading && !!state.value && isSettling(state.value),
     refresh: state.retry,
   });
   return state;

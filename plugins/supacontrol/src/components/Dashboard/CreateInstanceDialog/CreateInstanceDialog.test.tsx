@@ -130,4 +130,21 @@ describe('CreateInstanceDialog', () => {
       owner: undefined,
     });
   });
+
+  it('asks for deletion protection only when the box is ticked', async () => {
+    const api = fakeApi();
+    await renderDialog(api);
+
+    const protection = screen.getByRole('checkbox', {
+      name: 'Deletion protection',
+    });
+    expect(protection).not.toBeChecked();
+    await userEvent.click(protection);
+    await userEvent.type(nameField(), 'orders');
+    await userEvent.click(createButton());
+
+    expect(api.createInstance).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'orders', deletionProtection: true }),
+    );
+  });
 });

@@ -5,10 +5,13 @@ import {
   INSTANCE_NAME_RULE,
   validateInstanceName,
 } from '@internal/plugin-supacontrol-common';
+import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import FormHelperText from '@material-ui/core/FormHelperText';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
@@ -27,8 +30,8 @@ interface CreateInstanceDialogProps {
 }
 
 /**
- * Asks for a name (checked as you type with the backend's own rule), a plan and an owner, and
- * requests the instance. A refusal from the backend is shown in the dialog, which stays open.
+ * Asks for a name (checked as you type with the backend's own rule), a plan, an owner and
+ * whether to protect it from deletion, and requests the instance. A refusal from the backend is shown in the dialog, which stays open.
  */
 export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
   const { open, onClose, onCreated } = props;
@@ -43,6 +46,7 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
   const [name, setName] = useState('');
   const [plan, setPlan] = useState('');
   const [owner, setOwner] = useState('');
+  const [deletionProtection, setDeletionProtection] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
 
@@ -72,6 +76,7 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
   const close = () => {
     if (pending) return;
     setName('');
+    setDeletionProtection(false);
     setError(undefined);
     onClose();
   };
@@ -88,9 +93,12 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
         // The backend defaults to the caller; send an owner only when it is a group.
         owner:
           owner && owner !== identity.value?.userEntityRef ? owner : undefined,
+        // Sent only when asked for, so that the backend's default stays the default.
+        deletionProtection: deletionProtection || undefined,
       });
       setPending(false);
       setName('');
+      setDeletionProtection(false);
       onCreated(instance);
     } catch (e) {
       setPending(false);
@@ -180,6 +188,19 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
               ))}
             </TextField>
           )}
+          <FormControlLabel
+            control={
+              <Checkbox
+                color="primary"
+                checked={deletionProtection}
+                onChange={(_e, checked) => setDeletionProtection(checked)}
+              />
+            }
+            label="Deletion protection"
+          />
+          <FormHelperText>
+            The instance cannot be deleted until this is turned off again.
+          </FormHelperText>
           <DialogError error={error} />
         </DialogContent>
         <DialogButtons

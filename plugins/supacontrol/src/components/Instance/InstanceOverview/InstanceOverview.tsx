@@ -33,6 +33,7 @@ export const InstanceOverview = (props: { instance: Instance }) => {
           chart: `${instance.chart.name} ${instance.chart.version}`,
           'e-mail sign-up': mailSummary(instance.mail),
           'desired state': instance.desiredState,
+          'deletion protection': instance.deletionProtection ? 'on' : 'off',
           generation: inSync
             ? `${instance.generation} (applied)`
             : `${instance.generation} (applied: ${instance.observedGeneration})`,

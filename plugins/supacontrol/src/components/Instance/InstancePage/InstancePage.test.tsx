@@ -434,4 +434,124 @@ describe('InstancePage', () => {
     });
     expect(api.getInstance).toHaveBeenCalledTimes(2);
   });
+
+  it('pauses the instance after a confirmation and shows it Paused, then resumes it', async () => {
+    const paused = fakeInstance({ status: 'Paused', desiredState: 'paused' });
+    const api = fakeApi({
+      getInstance: jest
+        .fn()
+        .mockResolvedValueOnce(running)
+        .mockResolvedValueOnce(paused)
+        .mockResolvedValue(running),
+    });
+    await renderPage('/supacontrol/instances/orders', { api });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
+    const dialog = screen.getByRole('dialog', { name: 'Pause orders?' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Pause' }),
+    );
+
+    expect(api.pauseInstance).toHaveBeenCalledWith('orders');
+    expect(await screen.findByTestId('status-Paused')).toBeInTheDocument();
+    // Gone with the closing dialog and from the header.
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Pause' }),
+      ).not.toBeInTheDocument(),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(api.resumeInstance).toHaveBeenCalledWith('orders');
+    expect(await screen.findByTestId('status-Running')).toBeInTheDocument();
+  });
+
+  it('keeps polling a pause that the reconciler has not picked up yet', async () => {
+    jest.useFakeTimers();
+    const api = fakeApi({
+      getInstance: jest
+        .fn()
+        .mockResolvedValueOnce(
+          fakeInstance({ status: 'Running', desiredState: 'paused' }),
+        )
+        .mockResolvedValue(
+          fakeInstance({ status: 'Paused', desiredState: 'paused' }),
+        ),
+    });
+    await renderPage('/supacontrol/instances/orders', { api });
+    expect(await screen.findByTestId('status-Running')).toBeInTheDocument();
+
+    await act(async () => {
+      jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS);
+    });
+    expect(await screen.findByTestId('status-Paused')).toBeInTheDocument();
+    await act(async () => {
+      jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS * 10);
+    });
+    expect(api.getInstance).toHaveBeenCalledTimes(2);
+  });
+
+  it('turns on deletion protection under Operations, which disables Delete', async () => {
+    const api = fakeApi({
+      getInstance: jest
+        .fn()
+        .mockResolvedValueOnce(running)
+        .mockResolvedValue({ ...running, deletionProtection: true }),
+    });
+    await renderPage('/supacontrol/instances/orders', { api });
+
+    expect(await screen.findByRole('button', { name: 'Delete' })).toBeEnabled();
+    await userEvent.click(screen.getByRole('tab', { name: 'Operations' }));
+    await userEvent.click(
+      await screen.findByRole('checkbox', { name: 'Deletion protection' }),
+    );
+
+    expect(api.updateInstance).toHaveBeenCalledWith('orders', {
+      deletionProtection: true,
+    });
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Delete' })).toBeDisabled(),
+    );
+    expect(
+      screen.getByRole('checkbox', { name: 'Deletion protection' }),
+    ).toBeChecked();
+  });
+
+  it('reads logs and cluster events only when their tabs are opened', async () => {
+    const api = fakeApi({ getInstance: jest.fn(async () => running) });
+    await renderPage('/supacontrol/instances/orders', { api });
+
+    await screen.findByRole('tab', { name: 'Overview', selected: true });
+    expect(api.readLogs).not.toHaveBeenCalled();
+    expect(api.getClusterEvents).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Logs' }));
+    expect(
+      await screen.findByRole('log', { name: 'Logs of db' }),
+    ).toHaveTextContent('ready to accept connections');
+    expect(api.readLogs).toHaveBeenCalledWith('orders', {
+      component: 'db',
+      tail: 200,
+    });
+    // The overview is not mounted behind the tab.
+    expect(screen.queryByText('Event history')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Cluster events' }));
+    expect(
+      await screen.findByRole('table', { name: 'Cluster events' }),
+    ).toHaveTextContent('BackOff');
+    expect(api.getClusterEvents).toHaveBeenCalledWith('orders');
+  });
+
+  it('opens the tab named in the address', async () => {
+    const api = fakeApi({ getInstance: jest.fn(async () => running) });
+    await renderPage('/supacontrol/instances/orders?tab=logs', { api });
+
+    expect(
+      await screen.findByRole('tab', { name: 'Logs', selected: true }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('log', { name: 'Logs of db' }),
+    ).toBeInTheDocument();
+  });
 });

@@ -11,6 +11,8 @@ export const STATUS_DESCRIPTIONS: Record<InstanceStatus, string> = {
   Provisioning:
     'Installing the Supabase release and waiting for it to be ready',
   Running: 'Ready: every component is up',
+  Degraded:
+    'A change did not become ready in time; the last good state may still serve. See the conditions',
   Paused: 'Scaled down; data is kept',
   Updating: 'Applying a change; the instance may be briefly unavailable',
   Deleting: 'Removing the release and its namespace',
@@ -27,6 +29,7 @@ const useStyles = makeStyles(theme => ({
   Pending: filled(theme.palette.info.light, theme),
   Provisioning: filled(theme.palette.info.main, theme),
   Running: filled(theme.palette.success.main, theme),
+  Degraded: filled(theme.palette.warning.dark, theme),
   Paused: filled(theme.palette.grey[500], theme),
   Updating: filled(theme.palette.info.main, theme),
   Deleting: filled(theme.palette.warning.main, theme),

@@ -1,0 +1,1 @@
+export { ClusterEventsCard } from './ClusterEventsCard';

@@ -1,0 +1,1 @@
+export { InstanceOperations } from './InstanceOperations';
