@@ -644,6 +644,25 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('GET /v1/chart-versions lists the versions allowed at create and upgrade', async () => {
+      const res = await as(user(BOB)).get('/v1/chart-versions');
+      expect(res.status).toBe(200);
+      validate('/v1/chart-versions', 'get', 200, res.body);
+      expect(res.body).toEqual({
+        name: 'supabase',
+        default: '0.1.0',
+        versions: ['0.1.0'],
+      });
+      const refused = await as(user(BOB)).post('/v1/instances', {
+        name: 'newer',
+        chartVersion: '0.2.0',
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toBe(
+        "chartVersion must be one of '0.1.0' (supacontrol.chart.versions); got '0.2.0'",
+      );
+    });
+
     it('GET /v1/plans lists the configured plans', async () => {
       const res = await as(user(BOB)).get('/v1/plans');
       expect(res.status).toBe(200);

@@ -133,7 +133,11 @@ describe('supactl', () => {
     [['instances', 'restart', 'pr-1', '--component'], 'argument missing'],
     [
       ['instances', 'update', 'pr-1'],
-      "nothing to update for instance 'pr-1': give --plan <plan> and/or --deletion-protection true|false",
+      "nothing to update for instance 'pr-1': give --plan <plan>, --chart-version <version> and/or --deletion-protection true|false",
+    ],
+    [
+      ['instances', 'update', 'pr-1', '--chart-version', 'latest'],
+      "chart versions are semantic versions such as 0.2.0 (see supactl instances update --help); got 'latest'",
     ],
     [
       ['instances', 'update', 'pr-1', '--deletion-protection', 'yes'],

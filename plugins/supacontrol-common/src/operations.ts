@@ -68,3 +68,15 @@ export interface ClusterEvent {
 export interface ClusterEventList {
   items: ClusterEvent[];
 }
+
+/**
+ * Answer of `GET /v1/chart-versions`: the chart every instance is installed from, the version new
+ * instances get, and every version an instance may be created with or upgraded to.
+ *
+ * @public
+ */
+export interface ChartVersions {
+  name: string;
+  default: string;
+  versions: string[];
+}

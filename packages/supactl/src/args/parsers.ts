@@ -123,6 +123,18 @@ export function planArgument(value: string): string {
   return value;
 }
 
+// The backend's rule for chart versions; which ones are allowed, only the server knows.
+const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+export function chartVersionArgument(value: string): string {
+  if (!CHART_VERSION.test(value)) {
+    throw new InvalidArgumentError(
+      `chart versions are semantic versions such as 0.2.0 (see supactl instances update --help); got '${value}'`,
+    );
+  }
+  return value;
+}
+
 const CONTEXT_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/;
 
 export function contextNameArgument(value: string): string {

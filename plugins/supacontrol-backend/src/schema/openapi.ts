@@ -19,6 +19,7 @@ import {
   listApiKeysQuery,
   listInstancesQuery,
   plansSchema,
+  chartVersionsSchema,
   restartInstanceBody,
   revokeApiKeysQuery,
   rotateCredentialsBody,
@@ -126,6 +127,17 @@ export const openApiDocument = {
         security,
         responses: {
           '200': { description: 'The plans', ...json(plansSchema) },
+          ...errors(401, 429),
+        },
+      },
+    },
+    '/v1/chart-versions': {
+      get: {
+        summary:
+          'The chart, the version new instances get, and every version allowed at create and upgrade',
+        security,
+        responses: {
+          '200': { description: 'The versions', ...json(chartVersionsSchema) },
           ...errors(401, 429),
         },
       },

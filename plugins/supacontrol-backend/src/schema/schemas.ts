@@ -369,6 +369,14 @@ export const plansSchema = z
   })
   .meta({ title: 'PlanList' });
 
+export const chartVersionsSchema = z
+  .strictObject({
+    name: z.string(),
+    default: z.string(),
+    versions: z.array(z.string()),
+  })
+  .meta({ title: 'ChartVersions' });
+
 const apiKeyFields = {
   id: z.string(),
   name: z.string(),

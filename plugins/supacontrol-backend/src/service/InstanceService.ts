@@ -8,6 +8,7 @@ import {
 } from '@backstage/errors';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  ChartVersions,
   CreateInstanceRequest,
   Instance,
   InstanceCredentials,
@@ -134,6 +135,12 @@ export class InstanceService {
 
   #toInstance(record: InstanceRecord): Instance {
     return toInstance(record, this.#config);
+  }
+
+  /** The chart and the versions `supacontrol.chart.versions` allows. */
+  chartVersions(): ChartVersions {
+    const { name, version, versions } = this.#config.chart;
+    return { name, default: version, versions };
   }
 
   listPlans(): InstancePlan[] {

@@ -179,6 +179,10 @@ export async function createRouter(
     res.json({ items: instances.listPlans() });
   });
 
+  v1.get('/chart-versions', async (_req, res) => {
+    res.json(instances.chartVersions());
+  });
+
   v1.get('/instances', async (req, res) => {
     const query = parse(listInstancesQuery, req.query, 'query');
     res.json(await instances.listInstances(query, callerOf(res)));

@@ -120,6 +120,11 @@ export function fakeApi(
   return {
     getHealth: jest.fn(async () => fakeHealth),
     listPlans: jest.fn(async () => fakePlans),
+    getChartVersions: jest.fn(async () => ({
+      name: 'supabase',
+      default: '0.1.0',
+      versions: ['0.1.0', '0.2.0'],
+    })),
     listInstances: jest.fn(async () => ({ items: [], totalCount: 0 })),
     getInstance: jest.fn(async (name: string) => fakeInstance({ name })),
     createInstance: jest.fn(async request =>

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ApiKey,
+  ChartVersions,
   ClusterEvent,
   CreateApiKeyRequest,
   CreatedApiKey,
@@ -66,6 +67,8 @@ export interface SupaControlApi {
   getHealth(): Promise<HealthResponse>;
   /** Plans a new instance can use, from `GET /v1/plans`. */
   listPlans(): Promise<InstancePlan[]>;
+  /** The chart versions allowed at create and upgrade, from `GET /v1/chart-versions`. */
+  getChartVersions(): Promise<ChartVersions>;
   /** A page of the instances the user may read, from `GET /v1/instances`. */
   listInstances(query?: ListInstancesQuery): Promise<ListInstancesResponse>;
   /** One instance, from `GET /v1/instances/:name`. */

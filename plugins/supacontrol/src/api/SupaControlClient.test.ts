@@ -106,6 +106,21 @@ describe('SupaControlClient', () => {
     await expect(client.listPlans()).resolves.toEqual(plans);
   });
 
+  it('reads the allowed chart versions', async () => {
+    const versions = {
+      name: 'supabase',
+      default: '0.1.0',
+      versions: ['0.1.0', '0.2.0'],
+    };
+    server.use(
+      http.get(`${baseUrl}/v1/chart-versions`, () =>
+        HttpResponse.json(versions),
+      ),
+    );
+
+    await expect(client.getChartVersions()).resolves.toEqual(versions);
+  });
+
   it('lists instances with only the query parameters that are set', async () => {
     let url: URL | undefined;
     server.use(

@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ChartVersions,
   ApiKey,
   ClusterEvent,
   ClusterEventList,
@@ -56,6 +57,10 @@ export class SupaControlClient implements SupaControlApi {
       await this.#request('v1/plans'),
     );
     return body.items;
+  }
+
+  async getChartVersions(): Promise<ChartVersions> {
+    return this.#json<ChartVersions>(await this.#request('v1/chart-versions'));
   }
 
   async listInstances(

@@ -5,7 +5,7 @@ export { useInstances } from './useInstances';
 export { useInstanceDetails } from './useInstanceDetails';
 export { useInstanceCredentials } from './useInstanceCredentials';
 export type { InstanceCredentialsState } from './useInstanceCredentials';
-export { usePlans } from './usePlans';
+export { useChartVersions, usePlans } from './usePlans';
 export { useApiKeys } from './useApiKeys';
 export { useClusterEvents } from './useClusterEvents';
 export { useInstanceLogs } from './useInstanceLogs';

@@ -7,3 +7,9 @@ export function usePlans() {
   const api = useApi(supacontrolApiRef);
   return useAsync(() => api.listPlans(), [api]);
 }
+
+/** The chart versions an instance may be upgraded to. */
+export function useChartVersions() {
+  const api = useApi(supacontrolApiRef);
+  return useAsync(() => api.getChartVersions(), [api]);
+}

@@ -111,6 +111,23 @@ describe('InstanceOperations', () => {
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
   });
 
+  it('upgrades to one of the allowed chart versions', async () => {
+    const { api, onChanged } = await renderOperations();
+
+    const upgrade = screen.getByRole('button', { name: 'Upgrade' });
+    expect(upgrade).toBeDisabled();
+    const version = screen.getByRole('button', { name: /Chart version/ });
+    await waitFor(() => expect(version).toHaveTextContent('0.1.0 (current)'));
+    await userEvent.click(version);
+    await userEvent.click(screen.getByRole('option', { name: '0.2.0' }));
+    await userEvent.click(upgrade);
+
+    expect(api.updateInstance).toHaveBeenCalledWith('orders', {
+      chartVersion: '0.2.0',
+    });
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+  });
+
   it("shows the backend's refusal of a plan change in the card", async () => {
     const refusal = await backendError(
       409,

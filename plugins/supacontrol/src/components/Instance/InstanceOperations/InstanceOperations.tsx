@@ -18,7 +18,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useEffect, useState } from 'react';
 import { supacontrolApiRef } from '../../../api';
-import { ACTIVE_STATUSES, usePlans } from '../../../hooks';
+import { ACTIVE_STATUSES, useChartVersions, usePlans } from '../../../hooks';
 import { ConfirmDialog } from '../../Shared/ConfirmDialog';
 import { errorMessage } from '../../Shared/ErrorPanel';
 
@@ -57,7 +57,7 @@ const Section = (props: { title: string; children: ReactNode }) => (
 
 /**
  * Day-2 operations on an instance for those allowed to change it: restart all or one component,
- * change the plan, rotate credentials and switch deletion protection. A refusal from the backend
+ * change the plan, upgrade the chart, rotate credentials and switch deletion protection. A refusal from the backend
  * is shown at the top of the card; `onChanged` is called after each accepted request.
  */
 export const InstanceOperations = (props: {
@@ -72,6 +72,8 @@ export const InstanceOperations = (props: {
     resourceRef: instance.name,
   });
   const plans = usePlans();
+  const charts = useChartVersions();
+  const [chartVersion, setChartVersion] = useState(instance.chart.version);
   const [component, setComponent] = useState<string>(ALL_COMPONENTS);
   const [plan, setPlan] = useState(instance.plan);
   const [rotating, setRotating] = useState<keyof typeof ROTATIONS>();
@@ -79,6 +81,10 @@ export const InstanceOperations = (props: {
   const [failure, setFailure] = useState<string>();
   // A plan changed elsewhere (or by this card) becomes the picker's starting point.
   useEffect(() => setPlan(instance.plan), [instance.plan]);
+  useEffect(
+    () => setChartVersion(instance.chart.version),
+    [instance.chart.version],
+  );
 
   if (canUpdate.loading) return null;
   if (!canUpdate.allowed) {
@@ -228,6 +234,60 @@ export const InstanceOperations = (props: {
               }
             >
               Change plan
+            </Button>
+          </Box>
+        )}
+      </Section>
+
+      <Section title="Chart version">
+        {charts.error ? (
+          <Alert severity="warning">
+            Could not load the chart versions: {errorMessage(charts.error)}
+          </Alert>
+        ) : (
+          <Box display="flex" alignItems="flex-start" gridGap={16}>
+            <TextField
+              select
+              variant="outlined"
+              size="small"
+              id="supacontrol-chart-version"
+              label="Chart version"
+              value={charts.value ? chartVersion : ''}
+              disabled={charts.loading || gone}
+              onChange={e => setChartVersion(e.target.value)}
+              style={{ minWidth: 200 }}
+              helperText={
+                charts.loading
+                  ? 'Loading versions…'
+                  : 'Rendered first; a failed upgrade is rolled back'
+              }
+            >
+              {[
+                ...new Set([
+                  instance.chart.version,
+                  ...(charts.value?.versions ?? []),
+                ]),
+              ].map(v => (
+                <MenuItem key={v} value={v}>
+                  {v}
+                  {v === instance.chart.version ? ' (current)' : ''}
+                </MenuItem>
+              ))}
+            </TextField>
+            <Button
+              variant="outlined"
+              disabled={
+                pending || gone || chartVersion === instance.chart.version
+              }
+              onClick={() =>
+                run(
+                  `upgrade ${instance.name}`,
+                  () => api.updateInstance(instance.name, { chartVersion }),
+                  `Upgrading ${instance.name} to chart ${chartVersion}.`,
+                )
+              }
+            >
+              Upgrade
             </Button>
           </Box>
         )}
