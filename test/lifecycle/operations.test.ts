@@ -66,6 +66,10 @@ beforeAll(async () => {
         plans: {
           // kwok nodes run no storage provisioner: instances keep their data in emptyDir.
           small: { default: true, values: { persistence: { enabled: false } } },
+          roomy: {
+            quota: { pods: '60', 'requests.cpu': '16' },
+            values: { persistence: { enabled: false } },
+          },
           // Claims of a StorageClass that does not exist never bind: the database never starts.
           unbound: {
             values: { persistence: { storageClass: 'no-such-class' } },
@@ -208,6 +212,37 @@ it('rotates the JWT secret: new keys verify against it, the old ones do not', as
       ],
     ).toBe('jwt-1.dashboard-0');
   }
+});
+
+it('rotates the Studio password only', async () => {
+  const before = (await api.get(`/v1/instances/${NAME}/credentials`)).body;
+  expect(
+    (await api.post(`/v1/instances/${NAME}/rotate`, { what: 'dashboard' }))
+      .status,
+  ).toBe(202);
+  await waitForStatus('Running');
+  const after = (await api.get(`/v1/instances/${NAME}/credentials`)).body;
+  expect(after.dashboard.password).not.toBe(before.dashboard.password);
+  expect(after.dashboard.username).toBe(before.dashboard.username);
+  expect(after.anonKey).toBe(before.anonKey);
+  expect(after.postgresUrl).toBe(before.postgresUrl);
+});
+
+it('moves to another plan: its quota applies', async () => {
+  const res = await api.patch(`/v1/instances/${NAME}`, { plan: 'roomy' });
+  expect(res.status).toBe(200);
+  expect(res.body.plan).toBe('roomy');
+  await waitForStatus('Running');
+  await eventually('the new quota', async () => {
+    const quotas = await core.listNamespacedResourceQuota({
+      namespace: NAMESPACE,
+    });
+    const hard = quotas.items.find(q => q.metadata?.name === 'supacontrol-plan')
+      ?.spec?.hard;
+    return hard?.pods === '60' && hard?.['requests.cpu'] === '16'
+      ? true
+      : undefined;
+  });
 });
 
 it('refuses DELETE while deletion protection is on, and deletes once it is cleared', async () => {

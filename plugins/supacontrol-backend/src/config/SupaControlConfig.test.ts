@@ -178,4 +178,24 @@ describe('readSupaControlConfig', () => {
   ])('refuses %s, naming the key', (_name, supacontrol, message) => {
     expect(() => read(supacontrol)).toThrow(message);
   });
+
+  it('reads plan quotas whose resource names hold dots, and refuses what is not a quantity', () => {
+    const config = read({
+      plans: {
+        big: {
+          quota: { 'requests.cpu': '16', 'limits.memory': '64Gi', pods: 60 },
+        },
+      },
+    });
+    expect(config.plans[0].quota).toEqual({
+      'requests.cpu': '16',
+      'limits.memory': '64Gi',
+      pods: '60',
+    });
+    expect(() =>
+      read({ plans: { big: { quota: { 'requests.cpu': 'lots' } } } }),
+    ).toThrow(
+      "Invalid configuration at supacontrol.plans.big.quota.requests.cpu: must be a Kubernetes quantity such as '4', '500m' or '8Gi'; got 'lots'",
+    );
+  });
 });

@@ -189,6 +189,42 @@ function readSmtp(
   };
 }
 
+const QUOTA_VALUE = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/;
+
+/**
+ * A ResourceQuota's `hard`, read whole: its keys hold dots (`requests.cpu`), which config paths
+ * would split.
+ */
+function readQuota(
+  plan: Config,
+  key: string,
+): Record<string, string> | undefined {
+  const quota = plan.getOptional('quota');
+  if (quota === undefined) return undefined;
+  if (typeof quota !== 'object' || quota === null || Array.isArray(quota)) {
+    fail(
+      key,
+      "must be a map of resources to quantities, e.g. 'requests.cpu': '4'",
+    );
+  }
+  return Object.fromEntries(
+    Object.entries(quota).map(([resource, value]) => {
+      const text = String(value);
+      if (
+        !/^[a-z0-9./-]+$/i.test(resource) ||
+        (typeof value !== 'string' && typeof value !== 'number') ||
+        !QUOTA_VALUE.test(text)
+      ) {
+        fail(
+          `${key}.${resource}`,
+          `must be a Kubernetes quantity such as '4', '500m' or '8Gi'; got '${text}'`,
+        );
+      }
+      return [resource, text];
+    }),
+  );
+}
+
 function readPlans(root: Config | undefined): PlanConfig[] {
   const plansConfig = root?.getOptionalConfig('plans');
   if (!plansConfig) {
@@ -203,14 +239,12 @@ function readPlans(root: Config | undefined): PlanConfig[] {
       );
     }
     const plan = plansConfig.getConfig(name);
-    const quota = plan.getOptionalConfig('quota');
+    const quota = readQuota(plan, `plans.${name}.quota`);
     return {
       name,
       description: plan.getOptionalString('description') ?? name,
       default: plan.getOptionalBoolean('default') ?? false,
-      quota: quota
-        ? Object.fromEntries(quota.keys().map(k => [k, quota.getString(k)]))
-        : DEFAULT_QUOTA,
+      quota: quota ?? DEFAULT_QUOTA,
       values: (plan.getOptional('values') as Record<string, unknown>) ?? {},
       smtp:
         readSmtp(plan.getOptionalConfig('smtp'), `plans.${name}.smtp`) ??
