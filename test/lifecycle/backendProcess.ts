@@ -16,6 +16,8 @@ export interface BackendProcess {
   start(env?: Record<string, string>): Promise<void>;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /** SIGTERM: the backend stops its plugins and exits (so that e.g. `--cpu-prof` is written). */
+  stop(): Promise<void>;
   /** Resolves when the process exits on its own (e.g. at a failpoint). */
   exited(): Promise<number | null>;
 }
@@ -46,6 +48,8 @@ export async function createBackendProcess(options: {
    * By default each backend gets its own.
    */
   databasePrefix?: string;
+  /** `backend.database` in place of the test PostgreSQL (e.g. SQLite for the API benchmark). */
+  database?: Record<string, unknown>;
 }): Promise<BackendProcess> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
@@ -57,7 +61,7 @@ export async function createBackendProcess(options: {
       backend: {
         baseUrl: `http://127.0.0.1:${port}`,
         listen: { host: '127.0.0.1', port },
-        database: {
+        database: options.database ?? {
           client: 'pg',
           connection: options.postgres,
           prefix:
@@ -157,6 +161,12 @@ export async function createBackendProcess(options: {
     async kill() {
       if (child && child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
+        await exit;
+      }
+    },
+    async stop() {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
         await exit;
       }
     },

@@ -14,6 +14,7 @@ jest.setTimeout(600_000);
 const suffix = Date.now().toString(36).slice(-4);
 const NAME = `ops-${suffix}`;
 const STUCK = `stuck-${suffix}`;
+const DEGRADED = `degraded-${suffix}`;
 const NAMESPACE = `supa-${NAME}`;
 
 let bed: LifecycleBed;
@@ -61,7 +62,8 @@ beforeAll(async () => {
           backoffMaxSeconds: 2,
           maxAttempts: 3,
           leaseSeconds: 6,
-          progressDeadlineSeconds: 45,
+          // Long enough for a loaded machine to make a healthy instance ready.
+          progressDeadlineSeconds: 90,
         },
         plans: {
           // kwok nodes run no storage provisioner: instances keep their data in emptyDir.
@@ -282,9 +284,74 @@ it("fails an instance that never becomes ready, with the pods' reason, after the
     reason: 'ProgressDeadlineExceeded',
   });
   expect(progressing.message).toContain(
-    'Not ready 45 s after the release was applied',
+    'Not ready 90 s after the release was applied',
   );
   expect(progressing.message).toMatch(/unbound .*PersistentVolumeClaims/);
   expect(failed.lastError).toBe(progressing.message);
   expect((await api.delete(`/v1/instances/${STUCK}`)).status).toBe(202);
+});
+
+it('degrades a working instance whose change never becomes ready, and recovers when changed back', async () => {
+  const created = await api.post('/v1/instances', {
+    name: DEGRADED,
+    owner: 'group:default/team-a',
+  });
+  expect(created.status).toBe(201);
+  const status = async (name: string, wanted: string) =>
+    eventually(
+      `${name} to be ${wanted}`,
+      async () => {
+        const res = await api.get(`/v1/instances/${name}`);
+        return res.body?.status === wanted &&
+          res.body.observedGeneration >= res.body.generation
+          ? res.body
+          : undefined;
+      },
+      300_000,
+    );
+  await status(DEGRADED, 'Running');
+
+  // Its database moves to a claim that never binds: the change cannot become ready.
+  expect(
+    (await api.patch(`/v1/instances/${DEGRADED}`, { plan: 'unbound' })).status,
+  ).toBe(200);
+  const degraded = await status(DEGRADED, 'Degraded');
+  expect(
+    degraded.conditions.find((c: any) => c.type === 'Progressing'),
+  ).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+
+  expect(
+    (await api.patch(`/v1/instances/${DEGRADED}`, { plan: 'small' })).status,
+  ).toBe(200);
+  // Kubernetes' "forced rollback": a StatefulSet whose pod never became ready waits for it
+  // even after its template is reverted; the stuck pod must be deleted by hand
+  // (kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback).
+  await eventually('the reverted template, without the claim', async () => {
+    const sts = await apps.readNamespacedStatefulSet({
+      namespace: `supa-${DEGRADED}`,
+      name: `${DEGRADED}-db`,
+    });
+    const claims = (sts.spec?.template.spec?.volumes ?? []).filter(
+      v => v.persistentVolumeClaim,
+    );
+    return claims.length === 0 &&
+      (sts.status?.observedGeneration ?? 0) >= (sts.metadata?.generation ?? 0)
+      ? true
+      : undefined;
+  });
+  await core.deleteNamespacedPod({
+    namespace: `supa-${DEGRADED}`,
+    name: `${DEGRADED}-db-0`,
+  });
+  const recovered = await status(DEGRADED, 'Running');
+  expect(
+    recovered.conditions.find((c: any) => c.type === 'Progressing'),
+  ).toBeUndefined();
+  const steps = (
+    await api.get(`/v1/instances/${DEGRADED}/events`)
+  ).body.items.map((e: any) => e.toStatus ?? e.action);
+  expect(steps).toEqual(
+    expect.arrayContaining(['Updating', 'Degraded', 'Running']),
+  );
+  expect((await api.delete(`/v1/instances/${DEGRADED}`)).status).toBe(202);
 });

@@ -659,6 +659,7 @@ export class InstanceReconciler {
       );
     }
 
+    let appliedRelease = false;
     if (record.status === 'Provisioning' || record.status === 'Updating') {
       try {
         record = await this.#step(
@@ -705,6 +706,7 @@ export class InstanceReconciler {
         release.info.status !== 'deployed' ||
         record.observedGeneration < applying;
       if (needsHelm) {
+        appliedRelease = true;
         let from: string | undefined;
         try {
           record = await this.#step(
@@ -778,10 +780,14 @@ export class InstanceReconciler {
       }
     }
 
-    // Readiness from the pass's listing; a release applied just now is seen by the next pass.
+    // Readiness from the pass's listing, unless this pass applied a release: the listing predates
+    // it and would call the old workloads ready. A fresh one shows the new generation, which
+    // the workload controllers have not yet observed.
     const current = this.#driver.components(
       record,
-      workloads ?? (await this.#driver.kubernetes.listWorkloads()),
+      !workloads || appliedRelease
+        ? await this.#driver.kubernetes.listWorkloads()
+        : workloads,
     );
     if (record.desiredState === 'paused') {
       return this.#settlePause(claim, record, current);
@@ -846,13 +852,22 @@ export class InstanceReconciler {
     current: InstanceComponent[],
     conditions: InstanceRecord['conditions'],
   ): Promise<Outcome | undefined> {
-    const since = this.#waitingSince(record);
-    const deadline = this.#config.reconcile.progressDeadlineMs;
-    if (
-      since === undefined ||
-      Date.now() - since < deadline ||
-      (record.status !== 'Provisioning' && record.status !== 'Updating')
+    // A working instance counts from when it stopped being ready; one being set up or changed,
+    // from when its release was applied.
+    const notReadySince = conditions.find(
+      c => c.type === 'Ready' && c.status === 'False',
+    )?.lastTransitionTime;
+    let since: number | undefined;
+    if (record.status === 'Running') {
+      since = notReadySince ? new Date(notReadySince).getTime() : undefined;
+    } else if (
+      record.status === 'Provisioning' ||
+      record.status === 'Updating'
     ) {
+      since = this.#waitingSince(record);
+    }
+    const deadline = this.#config.reconcile.progressDeadlineMs;
+    if (since === undefined || Date.now() - since < deadline) {
       return undefined;
     }
     const problems = await this.#driver

@@ -14,6 +14,7 @@ import { InstanceStatus } from '@internal/plugin-supacontrol-common';
  * | Updating | Running | every component is Ready again |
  * | Updating | Failed | the upgrade failed `maxAttempts` times |
  * | Updating | Degraded | a change to a Running instance was not ready within the progress deadline |
+ * | Running | Degraded | not ready again for longer than the progress deadline |
  * | Degraded | Running / Updating | ready again / a new generation |
  * | Provisioning | Failed | not ready within the progress deadline (pods' reasons in `Progressing`) |
  * | Running, Updating | Paused / Paused → Updating | pause and resume (scale to zero and back) |
@@ -28,7 +29,7 @@ export const TRANSITIONS: Readonly<
 > = {
   Pending: ['Provisioning', 'Deleting'],
   Provisioning: ['Running', 'Failed', 'Deleting'],
-  Running: ['Provisioning', 'Updating', 'Paused', 'Deleting'],
+  Running: ['Provisioning', 'Updating', 'Degraded', 'Paused', 'Deleting'],
   Updating: ['Running', 'Degraded', 'Failed', 'Paused', 'Deleting'],
   Degraded: ['Running', 'Updating', 'Paused', 'Deleting'],
   Paused: ['Updating', 'Deleting'],
