@@ -33,6 +33,8 @@ export async function startLifecycleBed(
       kubeconfigPath?: string;
       supacontrol?: Record<string, unknown>;
     }>;
+    /** Environment of the backend process (e.g. `LOG_LEVEL`). */
+    backendEnv?: Record<string, string>;
   } = {},
 ): Promise<LifecycleBed> {
   const postgres = testPostgresConnection();
@@ -48,7 +50,7 @@ export async function startLifecycleBed(
       postgres,
       supacontrol: prepared.supacontrol,
     });
-    await backend.start();
+    await backend.start(options.backendEnv);
     const started = backend;
     return {
       cluster,

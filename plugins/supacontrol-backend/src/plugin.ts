@@ -31,7 +31,9 @@ import { InstanceObservability } from './service/InstanceObservability';
 import { InstanceService, toInstance } from './service/InstanceService';
 import { createRouter } from './service/router';
 import { HelmClient } from './helm/HelmClient';
+import { ClusterCache } from './kubernetes/ClusterCache';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
+import { INSTANCE_SECRET_NAME } from './lifecycle/instanceSecret';
 import { InstanceDriver } from './lifecycle/InstanceDriver';
 import { InstanceReconciler } from './lifecycle/InstanceReconciler';
 
@@ -100,11 +102,19 @@ export const supacontrolPlugin = createBackendPlugin({
           deps.lifecycle.addShutdownHook(() => helm.killAll());
           driver = InstanceDriver.create({ kube: kubernetes, helm, config });
           if (config.reconcile.enabled) {
+            const kube = kubernetes;
+            const cache = ClusterCache.create({
+              kube,
+              logger: deps.logger,
+              instanceSecretName: INSTANCE_SECRET_NAME,
+              onInstance: name => reconciler?.trigger(name),
+            });
             reconciler = InstanceReconciler.create({
               store: instanceStore,
               driver,
               config,
               logger: deps.logger,
+              cache,
             });
             const started = reconciler;
             deps.lifecycle.addStartupHook(() =>

@@ -45,6 +45,8 @@ export interface InstanceCondition {
   reason: string;
   message: string;
   lastTransitionTime: string;
+  /** The instance generation the condition was set for, where that matters (a step done). */
+  observedGeneration?: number;
 }
 
 /** Readiness of one Supabase component (a Deployment or StatefulSet). @public */

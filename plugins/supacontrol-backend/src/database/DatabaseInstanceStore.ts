@@ -149,6 +149,7 @@ async function insertEvent(db: Knex, event: InstanceEventRecord) {
     to_status: event.toStatus ?? null,
     message: event.message,
     created_at: event.createdAt,
+    worker: event.worker ?? null,
   });
 }
 
@@ -430,6 +431,19 @@ export class DatabaseInstanceStore implements InstanceStore {
     return claimed;
   }
 
+  async listReconcilable(names?: string[]): Promise<InstanceRecord[]> {
+    const query = this.#db<InstanceRow>('instances')
+      .whereNull('deleted_at')
+      .whereNot({ status: 'Failed' })
+      .where(b =>
+        b
+          .whereNull('next_attempt_at')
+          .orWhere('next_attempt_at', '<=', this.#databaseNow()),
+      );
+    if (names) query.whereIn('name', names);
+    return (await query).map(fromRow);
+  }
+
   async renewLease(
     id: string,
     owner: string,
@@ -476,6 +490,7 @@ export class DatabaseInstanceStore implements InstanceStore {
       toStatus: row.to_status ?? undefined,
       message: row.message,
       createdAt: toDate(row.created_at),
+      worker: row.worker ?? undefined,
     }));
   }
 }

@@ -95,6 +95,11 @@ export interface InstanceStore {
     exclude?: string[];
   }): Promise<InstanceRecord[]>;
   /**
+   * Every instance `claimDue` could take now, leased or not (or only the named ones): one query,
+   * so that a pass can leave the steady ones alone without claiming each.
+   */
+  listReconcilable(names?: string[]): Promise<InstanceRecord[]>;
+  /**
    * Extends a held lease to `leaseMs` from the database's now; false when another owner has
    * taken it or it has already run out (then it is lost, even if nobody took it yet).
    */

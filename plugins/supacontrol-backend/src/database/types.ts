@@ -81,6 +81,8 @@ export interface InstanceEventRecord {
   toStatus?: InstanceStatus;
   message: string;
   createdAt: Date;
+  /** The reconciler replica that wrote it (its lease owner id); never in API responses. */
+  worker?: string;
 }
 
 export interface ApiKeyRecord {

@@ -15,6 +15,7 @@ import {
   V1Pod,
   V1Secret,
   V1StatefulSet,
+  Watch,
 } from '@kubernetes/client-node';
 import { Writable } from 'node:stream';
 
@@ -22,6 +23,28 @@ import { Writable } from 'node:stream';
 export type ClusterConnection =
   | { type: 'kubeconfig'; path: string; context?: string }
   | { type: 'in-cluster' };
+
+/** A collection SupaControl's informers list and watch. */
+export type WatchedCollection =
+  | { kind: 'namespaces' | 'deployments' | 'statefulsets' }
+  | { kind: 'secrets'; namespace: string };
+
+function watchPath(collection: WatchedCollection): string {
+  switch (collection.kind) {
+    case 'namespaces':
+      return '/api/v1/namespaces';
+    case 'deployments':
+      return '/apis/apps/v1/deployments';
+    case 'statefulsets':
+      return '/apis/apps/v1/statefulsets';
+    case 'secrets':
+      return `/api/v1/namespaces/${encodeURIComponent(
+        collection.namespace,
+      )}/secrets`;
+    default:
+      throw new Error('unknown collection');
+  }
+}
 
 /** Which log lines of a container to read (`pods/log` query parameters). */
 export interface PodLogOptions {
@@ -80,9 +103,11 @@ export class KubernetesClient {
   readonly #objects: KubernetesObjectApi;
   readonly #authn: AuthenticationV1Api;
   readonly #log: Log;
+  readonly #watch: Watch;
   readonly kubeconfigPath?: string;
   readonly context?: string;
   #requests = 0;
+  #watchRequests = 0;
 
   static create(connection: ClusterConnection): KubernetesClient {
     const kc = new KubeConfig();
@@ -117,17 +142,95 @@ export class KubernetesClient {
     this.#authn = kc.makeApiClient(AuthenticationV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
     this.#log = new Log(kc);
+    this.#watch = new Watch(kc);
     this.kubeconfigPath = kubeconfigPath;
     this.context = context;
   }
 
-  /** Requests sent since start. */
+  /** Requests sent since start, other than the informers' lists and watches. */
   get requestCount(): number {
     return this.#requests;
   }
 
-  async #call<T>(fn: () => Promise<T>): Promise<T> {
-    this.#requests += 1;
+  /** The informers' list pages and watch requests since start. */
+  get watchRequestCount(): number {
+    return this.#watchRequests;
+  }
+
+  /**
+   * One page of a collection, for an informer: namespaces, Deployments and StatefulSets across
+   * all namespaces, or the Secrets of one namespace.
+   */
+  async listPage(
+    collection: WatchedCollection,
+    options: { labelSelector?: string; limit: number; continueToken?: string },
+  ): Promise<{
+    items: KubernetesObject[];
+    resourceVersion: string;
+    continueToken?: string;
+  }> {
+    const params = {
+      labelSelector: options.labelSelector,
+      limit: options.limit,
+      _continue: options.continueToken,
+    };
+    const list = await this.#call(async () => {
+      switch (collection.kind) {
+        case 'namespaces':
+          return this.#core.listNamespace(params);
+        case 'deployments':
+          return this.#apps.listDeploymentForAllNamespaces(params);
+        case 'statefulsets':
+          return this.#apps.listStatefulSetForAllNamespaces(params);
+        case 'secrets':
+          return this.#core.listNamespacedSecret({
+            ...params,
+            namespace: collection.namespace,
+          });
+        default:
+          throw new Error('unknown collection');
+      }
+    }, true);
+    return {
+      items: list.items as KubernetesObject[],
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      continueToken: list.metadata?._continue || undefined,
+    };
+  }
+
+  /**
+   * Starts a watch of a collection from `resourceVersion`. `onEvent` gets each event (ADDED,
+   * MODIFIED, DELETED, BOOKMARK, ERROR); `done` is called once when the watch ends, with the
+   * error if it failed. Resolves with the means to stop it once the server has accepted it.
+   */
+  async watch(
+    collection: WatchedCollection,
+    options: {
+      labelSelector?: string;
+      resourceVersion: string;
+      timeoutSeconds: number;
+    },
+    onEvent: (type: string, object: any) => void,
+    done: (error: unknown) => void,
+  ): Promise<{ stop(): void }> {
+    this.#watchRequests += 1;
+    const controller = await this.#watch.watch(
+      watchPath(collection),
+      {
+        labelSelector: options.labelSelector,
+        resourceVersion: options.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: options.timeoutSeconds,
+      },
+      onEvent,
+      done,
+    );
+    return { stop: () => controller.abort() };
+  }
+
+  async #call<T>(fn: () => Promise<T>, informer = false): Promise<T> {
+    if (informer) this.#watchRequests += 1;
+    else this.#requests += 1;
     // @kubernetes/client-node sets no timeout: a request to an apiserver that stopped answering
     // would hold its reconcile (and the instance's lease) forever. Time out; the reconciler
     // treats ETIMEDOUT as transient and retries.

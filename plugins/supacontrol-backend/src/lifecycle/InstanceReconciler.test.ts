@@ -113,7 +113,7 @@ it('works on each instance once at a time, within the concurrency, when steps ou
   });
   try {
     // Passes overlap, as the scheduled task's and the API triggers' do.
-    const passes: Promise<void>[] = [];
+    const passes: Promise<unknown>[] = [];
     for (let i = 0; i < 12; i++) {
       passes.push(reconciler.reconcileAll());
       if (i % 3 === 0) passes.push(reconciler.reconcileAll({ names }));

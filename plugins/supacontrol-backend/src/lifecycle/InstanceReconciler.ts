@@ -18,6 +18,7 @@ import {
   InstanceRecord,
 } from '../database/types';
 import { HelmError } from '../helm/HelmClient';
+import { CachedInstance, ClusterCache } from '../kubernetes/ClusterCache';
 import { describeKubernetesError } from '../kubernetes/KubernetesClient';
 import { removeCondition, setCondition } from './conditions';
 import {
@@ -36,6 +37,16 @@ const TASK_ID = 'supacontrol-reconcile';
 const ACTOR = 'supacontrol:reconciler';
 /** How soon an instance that waits for the cluster (readiness, namespace deletion) is looked at again. */
 const POLL_MS = 2_000;
+/**
+ * The same while the informers follow the cluster: their events bring the instance back as soon
+ * as something changes, so this is only a safety net.
+ */
+const WATCHED_POLL_MS = 15_000;
+
+/** A delay with ±20% jitter, so that instances failing or waiting together spread out. */
+function jitter(ms: number): number {
+  return ms <= 0 ? 0 : Math.round(ms * (0.8 + Math.random() * 0.4));
+}
 
 /**
  * Crash injection for the lifecycle tests: when SUPACONTROL_FAILPOINT names this point, the
@@ -105,11 +116,24 @@ function secretInUse(record: InstanceRecord): boolean {
  * with its helm process killed. So a replica that stalled past its lease, or whose instance got a
  * new desired state meanwhile, never overwrites what came after it.
  */
+/** What one reconcile pass did; logged at debug level, and read by benchmarks. */
+export type PassReport = {
+  /** Instances looked at (from the database, when the informers follow the cluster). */
+  instances: number;
+  /** Of those, left alone because the informers show them as they should be. */
+  settled: number;
+  /** Instances claimed and worked on. */
+  worked: number;
+  /** Kubernetes requests made during the pass (the informers' own excepted). */
+  kubernetesRequests: number;
+};
+
 export class InstanceReconciler {
   readonly #store: InstanceStore;
   readonly #driver: InstanceDriver;
   readonly #config: SupaControlConfig;
   readonly #logger: LoggerService;
+  readonly #cache?: ClusterCache;
   readonly #owner = `reconciler-${randomUUID()}`;
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Names triggered since the last coalesced pass. */
@@ -122,14 +146,21 @@ export class InstanceReconciler {
   #claiming: Promise<unknown> = Promise.resolve();
   /** Names triggered while every worker was taken. */
   readonly #deferred = new Set<string>();
-  /** Kubernetes requests of the last completed pass; reported by benchmarks. */
-  lastPassRequests = 0;
+  /** Names of the instances worked on here right now. */
+  readonly #working = new Set<string>();
+  /** Names triggered while they were worked on here: looked at again when that ends. */
+  readonly #again = new Set<string>();
 
   static create(options: {
     store: InstanceStore;
     driver: InstanceDriver;
     config: SupaControlConfig;
     logger: LoggerService;
+    /**
+     * The informers. Without them every pass lists the workloads and every step asks the
+     * cluster; with them a pass over steady instances makes no request at all.
+     */
+    cache?: ClusterCache;
   }): InstanceReconciler {
     return new InstanceReconciler(options);
   }
@@ -141,10 +172,12 @@ export class InstanceReconciler {
     this.#driver = options.driver;
     this.#config = options.config;
     this.#logger = options.logger;
+    this.#cache = options.cache;
   }
 
   /** Registers the periodic pass as a global scheduler task (one replica at a time runs it). */
   async schedule(scheduler: SchedulerService): Promise<void> {
+    this.#cache?.start();
     await scheduler.scheduleTask({
       id: TASK_ID,
       scope: 'global',
@@ -163,6 +196,11 @@ export class InstanceReconciler {
    */
   trigger(name: string): void {
     if (this.#stopped) return;
+    if (this.#working.has(name)) {
+      // What changed may be what the worker waits for: look again when it is done.
+      this.#again.add(name);
+      return;
+    }
     this.#triggered.add(name);
     if (this.#triggerTimer) return;
     this.#triggerTimer = setTimeout(() => {
@@ -184,6 +222,7 @@ export class InstanceReconciler {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     if (this.#triggerTimer) clearTimeout(this.#triggerTimer);
+    this.#cache?.stop();
   }
 
   /**
@@ -192,13 +231,36 @@ export class InstanceReconciler {
    * an instance is claimed only when a worker is free to start on it, so that no lease runs out
    * while its instance waits in a queue (and another pass takes it a second time).
    */
-  async reconcileAll(options?: { names?: string[] }): Promise<void> {
-    if (this.#stopped) return;
+  async reconcileAll(options?: { names?: string[] }): Promise<PassReport> {
+    const report: PassReport = {
+      instances: 0,
+      settled: 0,
+      worked: 0,
+      kubernetesRequests: 0,
+    };
+    if (this.#stopped) return report;
+    const before = this.#driver.kubernetes.requestCount;
+    // From the informers, when they follow the cluster: then instances that are where they
+    // should be are left alone without a claim, a query or a request each.
+    const cached = this.#cache?.workloads();
+    let names = options?.names;
+    if (cached) {
+      const candidates = await this.#store.listReconcilable(names);
+      report.instances = candidates.length;
+      const due = candidates.filter(r => !this.#settledInCache(r, cached));
+      report.settled = candidates.length - due.length;
+      names = due.map(r => r.name);
+      if (names.length === 0) {
+        this.#logPass(report);
+        return report;
+      }
+    }
     // Compared with lease_until, which is database time.
     const passStart = await this.#store.databaseTime();
-    const before = this.#driver.kubernetes.requestCount;
     // One listing of every instance's workloads per pass, however many instances there are.
-    let workloads: Promise<Workloads | undefined> | undefined;
+    let workloads: Promise<Workloads | undefined> | undefined = cached
+      ? Promise.resolve(cached)
+      : undefined;
     const listWorkloads = () =>
       (workloads ??= this.#driver.kubernetes
         .listWorkloads()
@@ -208,18 +270,20 @@ export class InstanceReconciler {
           });
           return undefined;
         }));
-    let worked = 0;
     let busy = false;
     const worker = async () => {
       for (;;) {
-        const next = await this.#claimNext(passStart, options?.names);
+        const next = await this.#claimNext(passStart, names);
         if (next === 'busy') busy = true;
         if (!next || next === 'busy') return;
-        worked += 1;
+        report.worked += 1;
+        this.#working.add(next.name);
         try {
           await this.#reconcileClaimed(next, await listWorkloads());
         } finally {
           this.#inFlight.delete(next.id);
+          this.#working.delete(next.name);
+          if (this.#again.delete(next.name)) this.trigger(next.name);
           this.#serveDeferred();
         }
       }
@@ -229,15 +293,54 @@ export class InstanceReconciler {
     );
     if (busy && options?.names) {
       // Every worker of this process is taken: serve these as soon as one is free.
-      for (const name of options.names) this.#deferred.add(name);
+      for (const name of names ?? []) this.#deferred.add(name);
       this.#serveDeferred();
     }
-    if (worked === 0) return;
-    this.lastPassRequests = this.#driver.kubernetes.requestCount - before;
+    report.kubernetesRequests = this.#driver.kubernetes.requestCount - before;
+    this.#logPass(report);
+    return report;
+  }
+
+  #logPass(report: PassReport) {
     this.#logger.debug('Reconcile pass done', {
-      instances: worked,
-      kubernetesRequests: this.lastPassRequests,
+      ...report,
+      watches: this.#cache?.watches ?? 0,
     });
+  }
+
+  /**
+   * Whether the informers show an instance as it should be, so that a pass has nothing to do:
+   * Running at its generation with every component ready as recorded, its namespace, Secret and
+   * release in place; or Paused at its generation.
+   */
+  #settledInCache(record: InstanceRecord, workloads: Workloads): boolean {
+    if (record.observedGeneration < record.generation) return false;
+    if (record.failureCount > 0 || record.lastError) return false;
+    if (record.desiredState === 'deleted') return false;
+    if (record.status === 'Paused') return true;
+    if (record.status !== 'Running') return false;
+    const components = this.#driver.components(record, workloads);
+    const ready =
+      components.length > 0 &&
+      components.every(c => c.ready) &&
+      record.conditions.some(c => c.type === 'Ready' && c.status === 'True') &&
+      JSON.stringify(components) === JSON.stringify(record.components);
+    return ready && this.#cachedDrift(record) === undefined;
+  }
+
+  /**
+   * Why the informers say a Running instance no longer matches what was installed: undefined when
+   * all is in place, or when they cannot tell (then nothing is assumed).
+   */
+  #cachedDrift(record: InstanceRecord): string | undefined {
+    const seen = this.#cache?.instance(record);
+    if (!seen) return undefined;
+    if (seen.namespace !== 'ours') return `namespace is ${seen.namespace}`;
+    if (!seen.secret) return 'instance Secret missing';
+    if (seen.release?.status !== 'deployed') {
+      return `release ${seen.release?.status ?? 'missing'}`;
+    }
+    return undefined;
   }
 
   /**
@@ -308,9 +411,13 @@ export class InstanceReconciler {
             ? await this.#reconcileDeletion(claim, record)
             : await this.#reconcileRunning(claim, record, workloads);
         waiting = outcome.waiting;
-        pollMs = outcome.pollMs ?? POLL_MS;
+        pollMs = jitter(outcome.pollMs ?? POLL_MS);
+        // While the informers follow the cluster, an instance that waits stays due: their
+        // events (and the resync) bring it back, and a later look costs no request. Otherwise
+        // it is not due again before the next poll.
+        const polled = waiting && !this.#cache?.live;
         if (
-          waiting ||
+          polled ||
           record.failureCount > 0 ||
           record.lastError ||
           record.nextAttemptAt
@@ -319,14 +426,14 @@ export class InstanceReconciler {
             claim,
             {
               failureCount: 0,
-              ...(!waiting && { nextAttemptAt: undefined }),
+              ...(!polled && { nextAttemptAt: undefined }),
               // A pass that ended Failed (the progress deadline) keeps saying why.
               ...(outcome.record.status !== 'Failed' && {
                 lastError: undefined,
               }),
               updatedAt: new Date(),
             },
-            { retryInMs: waiting ? pollMs : undefined },
+            { retryInMs: polled ? pollMs : undefined },
           );
         }
       } catch (error) {
@@ -341,7 +448,7 @@ export class InstanceReconciler {
       kept.stop();
       await this.#store.releaseLease(record.id, this.#owner).catch(() => {});
     }
-    if (waiting) this.#followUp(record.name, pollMs);
+    if (waiting) this.#followUp(record.name, pollMs + 50);
   }
 
   /**
@@ -438,7 +545,10 @@ export class InstanceReconciler {
       );
       return;
     }
-    const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1));
+    // Not due again before then; the follow-up comes a little after, so that it finds it due.
+    const delay = jitter(
+      Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1)),
+    );
     await this.#write(
       claim,
       {
@@ -449,7 +559,7 @@ export class InstanceReconciler {
       },
       { retryInMs: delay },
     );
-    this.#followUp(record.name, delay);
+    this.#followUp(record.name, delay + 50);
   }
 
   /**
@@ -482,6 +592,7 @@ export class InstanceReconciler {
           toStatus: to,
           message,
           createdAt: now,
+          worker: this.#owner,
         },
       },
     );
@@ -501,6 +612,7 @@ export class InstanceReconciler {
       action,
       message,
       createdAt: new Date(),
+      worker: this.#owner,
     };
   }
 
@@ -532,9 +644,28 @@ export class InstanceReconciler {
         status: 'True',
         reason: 'Done',
         message,
+        observedGeneration: claim.lease.generation,
       }),
     });
     return current;
+  }
+
+  /** Whether a step was done for the generation being applied (and what it made still exists). */
+  #doneAtGeneration(
+    claim: Claim,
+    record: InstanceRecord,
+    type: string,
+    stillThere: boolean,
+  ): boolean {
+    return (
+      stillThere &&
+      record.conditions.some(
+        c =>
+          c.type === type &&
+          c.status === 'True' &&
+          c.observedGeneration === claim.lease.generation,
+      )
+    );
   }
 
   async #reconcileRunning(
@@ -556,7 +687,8 @@ export class InstanceReconciler {
       record.observedGeneration >= record.generation &&
       components !== undefined &&
       components.length > 0 &&
-      components.every(c => c.ready);
+      components.every(c => c.ready) &&
+      this.#cachedDrift(record) === undefined;
     if (
       record.status === 'Paused' &&
       record.observedGeneration >= record.generation
@@ -661,15 +793,28 @@ export class InstanceReconciler {
 
     let appliedRelease = false;
     if (record.status === 'Provisioning' || record.status === 'Updating') {
+      // Steps done for this generation are not repeated while their work is still in place (as
+      // the informers see it): a pass that waits for readiness costs no request.
+      let seen: CachedInstance | undefined = this.#cache?.instance(record);
       try {
-        record = await this.#step(
-          claim,
-          record,
-          'NamespaceReady',
-          'Ensuring',
-          `Namespace ${record.namespace}, quota and limits`,
-          () => this.#driver.ensureNamespace(record, plan),
-        );
+        if (
+          !this.#doneAtGeneration(
+            claim,
+            record,
+            'NamespaceReady',
+            seen?.namespace === 'ours',
+          )
+        ) {
+          record = await this.#step(
+            claim,
+            record,
+            'NamespaceReady',
+            'Ensuring',
+            `Namespace ${record.namespace}, quota and limits`,
+            () => this.#driver.ensureNamespace(record, plan),
+          );
+          seen = undefined;
+        }
       } catch (error) {
         if (!(error instanceof NamespaceTerminatingError)) throw error;
         // Deleted out of band and still going: nothing failed, the namespace is recreated once
@@ -688,15 +833,21 @@ export class InstanceReconciler {
       // A Secret in use that is missing is restored by its owner, never generated anew: the
       // instance's database keeps the old passwords.
       const mustExist = secretInUse(record);
-      record = await this.#step(
-        claim,
-        record,
-        'SecretReady',
-        'Ensuring',
-        'Instance Secret with generated keys',
-        () => this.#driver.ensureSecret(record, plan, { mustExist }),
-      );
-      const release = await this.#driver.releaseStatus(record, { signal });
+      if (
+        !this.#doneAtGeneration(claim, record, 'SecretReady', !!seen?.secret)
+      ) {
+        record = await this.#step(
+          claim,
+          record,
+          'SecretReady',
+          'Ensuring',
+          'Instance Secret with generated keys',
+          () => this.#driver.ensureSecret(record, plan, { mustExist }),
+        );
+      }
+      const release = seen
+        ? seen.release && { info: { status: seen.release.status } }
+        : await this.#driver.releaseStatus(record, { signal });
       let expected: ExpectedWorkload[] | undefined;
       // The generation the release is applied for is the one claimed: every write is fenced by
       // it, so the spec read for the step is that generation's, and it is what gets observed.
@@ -838,7 +989,8 @@ export class InstanceReconciler {
   #pollDelay(record: InstanceRecord): number {
     const since = this.#waitingSince(record);
     const waited = since === undefined ? 0 : Date.now() - since;
-    return Math.min(30_000, Math.max(POLL_MS, Math.round(waited / 10)));
+    const least = this.#cache?.live ? WATCHED_POLL_MS : POLL_MS;
+    return Math.min(30_000, Math.max(least, Math.round(waited / 10)));
   }
 
   /**
@@ -943,6 +1095,10 @@ export class InstanceReconciler {
     | { message: string; namespaceGone?: boolean; secretMissing?: boolean }
     | undefined
   > {
+    // The informers saw everything in place: nothing to ask the cluster.
+    if (this.#cache?.instance(record) && !this.#cachedDrift(record)) {
+      return undefined;
+    }
     const ownership = await this.#driver.namespaceOwnership(
       record.namespace,
       record.id,

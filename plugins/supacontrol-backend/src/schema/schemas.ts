@@ -254,6 +254,7 @@ const condition = z.object({
   reason: z.string(),
   message: z.string(),
   lastTransitionTime: z.string(),
+  observedGeneration: z.number().int().optional(),
 });
 
 const component = z.object({
