@@ -20,6 +20,8 @@ export interface BackendProcess {
   stop(): Promise<void>;
   /** Resolves when the process exits on its own (e.g. at a failpoint). */
   exited(): Promise<number | null>;
+  /** The process id while it runs (benchmarks read its memory from /proc). */
+  pid(): number | undefined;
 }
 
 /** A TCP port nothing listens on right now, for a backend to take. */
@@ -171,6 +173,7 @@ export async function createBackendProcess(options: {
       }
     },
     exited: () => exit,
+    pid: () => child?.pid,
   };
   return backend;
 }

@@ -8,7 +8,7 @@ import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * Twenty instances requested at once all reach Running. How long that takes, and what a pass
- * costs, is measured by test/lifecycle/benchmark.ts, not asserted here.
+ * costs, is measured by bench/lifecycle.ts (./scripts/bench lifecycle), not asserted here.
  */
 
 jest.setTimeout(900_000);

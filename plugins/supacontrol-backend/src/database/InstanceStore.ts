@@ -99,6 +99,8 @@ export interface InstanceStore {
    * so that a pass can leave the steady ones alone without claiming each.
    */
   listReconcilable(names?: string[]): Promise<InstanceRecord[]>;
+  /** Queries sent on the store's database client so far (by anything that uses the client). */
+  readonly queryCount: number;
   /**
    * Extends a held lease to `leaseMs` from the database's now; false when another owner has
    * taken it or it has already run out (then it is lost, even if nobody took it yet).

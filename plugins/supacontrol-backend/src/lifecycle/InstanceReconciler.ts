@@ -126,6 +126,8 @@ export type PassReport = {
   worked: number;
   /** Kubernetes requests made during the pass (the informers' own excepted). */
   kubernetesRequests: number;
+  /** Queries on the plugin's database client during the pass (API requests' included). */
+  databaseQueries: number;
 };
 
 export class InstanceReconciler {
@@ -237,9 +239,11 @@ export class InstanceReconciler {
       settled: 0,
       worked: 0,
       kubernetesRequests: 0,
+      databaseQueries: 0,
     };
     if (this.#stopped) return report;
     const before = this.#driver.kubernetes.requestCount;
+    const queriesBefore = this.#store.queryCount;
     // From the informers, when they follow the cluster: then instances that are where they
     // should be are left alone without a claim, a query or a request each.
     const cached = this.#cache?.workloads();
@@ -251,6 +255,7 @@ export class InstanceReconciler {
       report.settled = candidates.length - due.length;
       names = due.map(r => r.name);
       if (names.length === 0) {
+        report.databaseQueries = this.#store.queryCount - queriesBefore;
         this.#logPass(report);
         return report;
       }
@@ -297,6 +302,7 @@ export class InstanceReconciler {
       this.#serveDeferred();
     }
     report.kubernetesRequests = this.#driver.kubernetes.requestCount - before;
+    report.databaseQueries = this.#store.queryCount - queriesBefore;
     this.#logPass(report);
     return report;
   }
