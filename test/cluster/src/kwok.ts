@@ -56,8 +56,8 @@ spec:
             Port: {{ . }}
         {{ end }}
         {{ if not .status.capacity }}
-        capacity: { cpu: "64", memory: 512Gi, pods: "1000" }
-        allocatable: { cpu: "64", memory: 512Gi, pods: "1000" }
+        capacity: { cpu: "512", memory: 4Ti, pods: "2000" }
+        allocatable: { cpu: "512", memory: 4Ti, pods: "2000" }
         {{ end }}
         {{ if not .status.nodeInfo.kubeletVersion }}
         nodeInfo:
@@ -294,10 +294,12 @@ export function kwokConfigYaml(options: { logsFile: string }): string {
  * logs) there, and nothing that follows a node address leaves this machine.
  */
 export function fakeNode(name: string, kubeletVersion: string): object {
+  // Room for the 500-instance benchmark (8 pods, about 0.8 CPU and 1.8 GiB requested each)
+  // on the three nodes.
   const resources = {
-    cpu: '64',
-    memory: '512Gi',
-    pods: '1000',
+    cpu: '512',
+    memory: '4Ti',
+    pods: '2000',
     'ephemeral-storage': '1Ti',
   };
   return {

@@ -284,12 +284,16 @@ export class InstanceReconciler {
         report.worked += 1;
         this.#working.add(next.name);
         try {
-          await this.#reconcileClaimed(next, await listWorkloads());
+          // The informers' view as of now, not as of the pass's start: a pass can run for
+          // minutes, and what became ready meanwhile must count.
+          await this.#reconcileClaimed(
+            next,
+            this.#cache?.workloads() ?? (await listWorkloads()),
+          );
         } finally {
           this.#inFlight.delete(next.id);
           this.#working.delete(next.name);
           if (this.#again.delete(next.name)) this.trigger(next.name);
-          this.#serveDeferred();
         }
       }
     };
@@ -297,10 +301,10 @@ export class InstanceReconciler {
       Array.from({ length: this.#config.reconcile.concurrency }, worker),
     );
     if (busy && options?.names) {
-      // Every worker of this process is taken: serve these as soon as one is free.
+      // Every worker of this process is taken: the next claim of any worker takes these first.
       for (const name of names ?? []) this.#deferred.add(name);
-      this.#serveDeferred();
     }
+    this.#serveDeferred();
     report.kubernetesRequests = this.#driver.kubernetes.requestCount - before;
     report.databaseQueries = this.#store.queryCount - queriesBefore;
     this.#logPass(report);
@@ -363,6 +367,28 @@ export class InstanceReconciler {
       if (this.#inFlight.size >= this.#config.reconcile.concurrency) {
         return 'busy' as const;
       }
+      // What was triggered while every worker was taken comes first: a watch event for an
+      // instance whose workloads became ready must not wait behind a long pass that starts
+      // hundreds of new instances.
+      if (this.#deferred.size > 0) {
+        const wanted = [...this.#deferred];
+        this.#deferred.clear();
+        const [first] = await this.#store.claimDue({
+          owner: this.#owner,
+          leaseMs: this.#config.reconcile.leaseMs,
+          limit: 1,
+          names: wanted,
+          exclude: [...this.#inFlight],
+        });
+        if (first) {
+          // The others stay wanted; none claimable means they are leased elsewhere or not due.
+          for (const name of wanted) {
+            if (name !== first.name) this.#deferred.add(name);
+          }
+          this.#inFlight.add(first.id);
+          return first;
+        }
+      }
       const [record] = await this.#store.claimDue({
         owner: this.#owner,
         leaseMs: this.#config.reconcile.leaseMs,
@@ -378,17 +404,26 @@ export class InstanceReconciler {
     return claim;
   }
 
-  /** Triggers what arrived while every worker was taken, once one is free. */
+  /**
+   * Serves what arrived while every worker was taken, when no worker is left to claim it (a
+   * worker that goes on claims it first). Each such pass claims some of them or drops those
+   * that cannot be claimed, so this ends.
+   */
   #serveDeferred() {
     if (
+      this.#stopped ||
       this.#deferred.size === 0 ||
       this.#inFlight.size >= this.#config.reconcile.concurrency
     ) {
       return;
     }
     const names = [...this.#deferred];
-    this.#deferred.clear();
-    for (const name of names) this.trigger(name);
+    this.reconcileAll({ names }).catch(error =>
+      this.#logger.error('Reconcile failed', {
+        instances: names.join(', '),
+        error: String(error),
+      }),
+    );
   }
 
   async #reconcileClaimed(
