@@ -2,16 +2,20 @@
  * Benchmark of SupaControl's REST API on loopback: a real backend process (Backstage with only the
  * SupaControl plugin, API only, no reconciler) on SQLite and then on the test bed's PostgreSQL,
  * 10,000 instance records, autocannon against get-one, a 100-row page and create, as the static
- * service token. Prints one table; asserts nothing; writes nothing but the backend's temporary
- * files. How to run it and the figures: bench/README.md.
+ * service token; get-one as an API key on its first use (bcrypt) and cached; and the catalog's
+ * entities/by-name in the same process as Backstage's baseline. Prints one table; asserts
+ * nothing; writes nothing but the backend's temporary files. How to run it and the figures:
+ * bench/README.md.
  *
  *   eval "$(./scripts/cluster up --with-postgres)"
- *   ./scripts/bench api [--engine sqlite|postgres] [--only get-one|page|create]
+ *   ./scripts/bench api [--engine sqlite|postgres]
+ *                       [--only get-one|page|create|key-first|key|catalog]
  *                       [--duration S] [--connections N] [--cpu-prof DIR]
  */
 import autocannon from 'autocannon';
+import bcrypt from 'bcrypt';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +30,73 @@ const TOTAL_INSTANCES = 10_000;
 const CREATE_BATCH = 200;
 const OWNERS = 50;
 const WARM_UP_SECONDS = 2;
+/** API keys used once each for the first-use row. */
+const FIRST_USE_KEYS = 200;
+/** The cost ApiKeyService hashes with (BCRYPT_COST there). */
+const BCRYPT_COST = 10;
+/** The API keys' owner, a User entity in the process's catalog, member of every owner group. */
+const KEY_OWNER = 'user:default/bench';
+
+/** The catalog of the process: the keys' owner, so that keys pass the ownership check. */
+function catalogFile(dir: string): string {
+  const path = join(dir, 'catalog.yaml');
+  const teams = Array.from(
+    { length: OWNERS },
+    (_, i) => `team-${String(i).padStart(2, '0')}`,
+  );
+  writeFileSync(
+    path,
+    [
+      `apiVersion: backstage.io/v1alpha1`,
+      `kind: User`,
+      `metadata: { name: bench }`,
+      `spec: { memberOf: [${teams.join(', ')}] }`,
+      ...teams.flatMap(team => [
+        '---',
+        `apiVersion: backstage.io/v1alpha1`,
+        `kind: Group`,
+        `metadata: { name: ${team} }`,
+        `spec: { type: team, children: [] }`,
+      ]),
+    ].join('\n'),
+  );
+  return path;
+}
+
+/**
+ * API keys of KEY_OWNER with the default scope, written as ApiKeyService.createKey writes them
+ * (creating one through the API needs a user token, which this process cannot issue).
+ */
+async function seedKeys(db: Knex, count: number): Promise<string[]> {
+  const now = new Date();
+  const keys = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const id = randomBytes(8).toString('hex');
+      const secret = randomBytes(32).toString('base64url');
+      return {
+        token: `sck_${id}_${secret}`,
+        row: {
+          id,
+          name: `bench-${id}`,
+          owner: KEY_OWNER,
+          prefix: `sck_${id}`,
+          secret_hash: await bcrypt.hash(secret, BCRYPT_COST),
+          scopes: JSON.stringify(['instances:read']),
+          created_at: now,
+          expires_at: new Date(now.getTime() + 86_400_000),
+          last_used_at: null,
+          revoked_at: null,
+        },
+      };
+    }),
+  );
+  await db.batchInsert(
+    'api_keys',
+    keys.map(k => k.row),
+    100,
+  );
+  return keys.map(k => k.token);
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -134,6 +205,21 @@ async function seed(db: Knex, template: string, count: number, tag: string) {
   }
 }
 
+/** Waits until the catalog has processed its location: the keys' owner must be in it. */
+async function catalogReady(
+  backend: BackendProcess,
+  headers: Record<string, string>,
+) {
+  const url = `${backend.url}/api/catalog/entities/by-name/user/default/bench`;
+  for (let i = 0; i < 120; i++) {
+    const response = await fetch(url, { headers });
+    const entity = response.ok ? await response.json() : undefined;
+    if (entity?.relations?.length) return;
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`the catalog never served ${KEY_OWNER}:\n${backend.log()}`);
+}
+
 /** Removes the round's database, so that the benchmark leaves nothing behind. */
 async function dropDatabase(engine: string, location: string) {
   if (engine === 'sqlite') {
@@ -146,6 +232,9 @@ async function dropDatabase(engine: string, location: string) {
   const admin = knexFactory({ client: 'pg', connection: url.toString() });
   try {
     await admin.raw('DROP DATABASE IF EXISTS ??', [name]);
+    await admin.raw('DROP DATABASE IF EXISTS ??', [
+      name.replace(/supacontrol$/, 'catalog'),
+    ]);
   } finally {
     await admin.destroy();
   }
@@ -161,6 +250,7 @@ async function round(engine: string): Promise<Row[]> {
     );
   }
   const tag = randomBytes(3).toString('hex');
+  const configDir = mkdtempSync(join(tmpdir(), 'supacontrol-bench-catalog-'));
   let database: Record<string, unknown>;
   let location: string;
   if (engine === 'sqlite') {
@@ -181,6 +271,12 @@ async function round(engine: string): Promise<Row[]> {
     helmPath: process.env.SUPACONTROL_TEST_HELM ?? 'helm',
     postgres,
     database,
+    config: {
+      catalog: {
+        rules: [{ allow: ['User', 'Group'] }],
+        locations: [{ type: 'file', target: catalogFile(configDir) }],
+      },
+    },
     supacontrol: {
       reconcile: { enabled: false },
       limits: {
@@ -195,6 +291,7 @@ async function round(engine: string): Promise<Row[]> {
     NODE_ENV: 'production',
     // Request and audit logging at info would be part of every figure; warn keeps the API's own cost.
     LOG_LEVEL: 'warn',
+    SUPACONTROL_TEST_CATALOG: '1',
     ...(cpuProf
       ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProf}` }
       : {}),
@@ -261,13 +358,19 @@ async function round(engine: string): Promise<Row[]> {
       method: 'GET',
       path: '/api/supacontrol/v1/instances?limit=100',
     };
+    const byName: autocannon.Request = {
+      method: 'GET',
+      path: '/api/catalog/entities/by-name/user/default/bench',
+    };
     const measured: Array<[string, string, autocannon.Request]> = [
       ['get-one', `get-one (${count} live)`, getOne],
       ['page', `page of 100 (${count} live)`, page],
       ['create', 'create', createRequest],
+      ['catalog', 'catalog entities/by-name', byName],
     ];
     for (const [key, what, request] of measured) {
       if (!measure(key)) continue;
+      if (key === 'catalog') await catalogReady(backend, headers);
       await run({
         url: backend.url,
         headers,
@@ -283,11 +386,59 @@ async function round(engine: string): Promise<Row[]> {
       });
       rows.push(rowOf(engine, what, result, startLoad));
     }
+
+    if (measure('key-first') || measure('key')) {
+      await catalogReady(backend, headers);
+      const keys = await seedKeys(db, FIRST_USE_KEYS + 1);
+      const cached = keys.pop()!;
+      if (measure('key-first')) {
+        // Every request presents a key not seen before: each pays one bcrypt comparison.
+        let k = 0;
+        startLoad = load();
+        const result = await run({
+          url: backend.url,
+          amount: keys.length,
+          requests: [
+            {
+              method: 'GET',
+              setupRequest: request => ({
+                ...request,
+                headers: { authorization: `Bearer ${keys[k++]}` },
+                path: `/api/supacontrol/v1/instances/${
+                  names[next++ % names.length]
+                }`,
+              }),
+            },
+          ],
+        });
+        rows.push(
+          rowOf(engine, `get-one, API key, first use`, result, startLoad),
+        );
+      }
+      if (measure('key')) {
+        const keyHeaders = { authorization: `Bearer ${cached}` };
+        await run({
+          url: backend.url,
+          headers: keyHeaders,
+          duration: WARM_UP_SECONDS,
+          requests: [getOne],
+        });
+        startLoad = load();
+        const result = await run({
+          url: backend.url,
+          headers: keyHeaders,
+          duration,
+          requests: [getOne],
+        });
+        rows.push(rowOf(engine, `get-one, API key, cached`, result, startLoad));
+      }
+    }
   } finally {
     await db.destroy();
     // SIGTERM, so that a --cpu-prof profile is written.
     await backend.stop();
     await dropDatabase(engine, location);
+    rmSync(configDir, { recursive: true, force: true });
   }
   return rows;
 }
@@ -305,7 +456,7 @@ async function main() {
         2 ** 30
       ).toFixed(1)} free); node ${process.version}; ` +
       `${connections} connections, ${duration} s per run after ${WARM_UP_SECONDS} s warm-up; ` +
-      `static service token`,
+      `static service token unless the row says API key`,
   );
   console.log(
     '| database | request | requests | s | req/s | p50 ms | p99 ms | failed | load 1/5/15 min at start |',

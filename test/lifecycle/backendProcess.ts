@@ -52,6 +52,8 @@ export async function createBackendProcess(options: {
   databasePrefix?: string;
   /** `backend.database` in place of the test PostgreSQL (e.g. SQLite for the API benchmark). */
   database?: Record<string, unknown>;
+  /** More top-level config, e.g. `catalog` for a process started with the catalog. */
+  config?: Record<string, unknown>;
 }): Promise<BackendProcess> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
@@ -101,6 +103,7 @@ export async function createBackendProcess(options: {
         },
         ...options.supacontrol,
       },
+      ...options.config,
     }),
   );
 

@@ -348,6 +348,9 @@ describe.each(databases.eachSupportedId())(
           workedBefore: new Date(now.getTime() - 60_000),
         }),
       ).toEqual(['lima']);
+      // Asked for started ones first: kilo (lima's lease is held now), not hotel or mike.
+      expect(await claim({ limit: 1, startedFirst: true })).toEqual(['kilo']);
+      await setLeaseUntil(knex, ids.kilo, -30_000);
       // Never worked on first, then least recently worked on.
       const [first] = await claim({ limit: 1 });
       expect(['hotel', 'mike']).toContain(first);

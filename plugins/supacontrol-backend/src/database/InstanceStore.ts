@@ -93,6 +93,11 @@ export interface InstanceStore {
     workedBefore?: Date;
     /** Never these instances (by id). */
     exclude?: string[];
+    /**
+     * Instances worked on before come first, least recently worked first; by default those
+     * never worked on come first (fairness for new instances).
+     */
+    startedFirst?: boolean;
   }): Promise<InstanceRecord[]>;
   /**
    * Every instance `claimDue` could take now, leased or not (or only the named ones): one query,

@@ -117,7 +117,7 @@ function helmReason(error: HelmError): string {
   return (lines[lines.length - 1] ?? error.message).slice(0, 500);
 }
 
-/** ClusterRole bound in each instance namespace; see deploy/rbac.yaml. */
+/** ClusterRole bound in each instance namespace; see deploy/charts/supacontrol/templates/rbac.yaml. */
 export const INSTANCE_CLUSTER_ROLE = 'supacontrol-instance';
 
 export type Workloads = {
@@ -479,7 +479,7 @@ export class InstanceDriver {
       apiServer = await this.#kube.apiServerCidrs();
     } catch (error) {
       throw new Error(
-        `could not read the apiserver's addresses (Service and EndpointSlice default/kubernetes), which supacontrol.networkPolicy.egress.allow needs to keep the apiserver out of reach; grant the Role supacontrol-apiserver-addresses of deploy/rbac.yaml: ${
+        `could not read the apiserver's addresses (Service and EndpointSlice default/kubernetes), which supacontrol.networkPolicy.egress.allow needs to keep the apiserver out of reach; grant the Role supacontrol-apiserver-addresses of deploy/charts/supacontrol/templates/rbac.yaml: ${
           (error as Error).message
         }`,
       );

@@ -367,9 +367,10 @@ export class InstanceReconciler {
       if (this.#inFlight.size >= this.#config.reconcile.concurrency) {
         return 'busy' as const;
       }
-      // What was triggered while every worker was taken comes first: a watch event for an
-      // instance whose workloads became ready must not wait behind a long pass that starts
-      // hundreds of new instances.
+      // What was triggered while every worker was taken comes first, and of that what was
+      // worked on before: a watch event for an instance whose workloads became ready costs a
+      // look at the informers' cache, and must not wait behind the helm releases of hundreds
+      // of instances created at once (which were triggered too, by their creates).
       if (this.#deferred.size > 0) {
         const wanted = [...this.#deferred];
         this.#deferred.clear();
@@ -379,6 +380,7 @@ export class InstanceReconciler {
           limit: 1,
           names: wanted,
           exclude: [...this.#inFlight],
+          startedFirst: true,
         });
         if (first) {
           // The others stay wanted; none claimable means they are leased elsewhere or not due.
