@@ -15,8 +15,8 @@ import {
 } from './deployManifests';
 
 /*
- * deploy/admission-policy.yaml on the real apiserver: what the SupaControl ServiceAccount may
- * not do although deploy/rbac.yaml's cluster-wide grants let it, and that what ensureNamespace
+ * deploy/charts/supacontrol/templates/admission-policy.yaml on the real apiserver: what the SupaControl ServiceAccount may
+ * not do although deploy/charts/supacontrol/templates/rbac.yaml's cluster-wide grants let it, and that what ensureNamespace
  * and deleteNamespace do still passes. lifecycle.test.ts proves the same end to end with a real
  * backend.
  *

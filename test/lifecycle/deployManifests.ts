@@ -3,33 +3,76 @@ import {
   type KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
+/** The portal chart, which holds the backend's RBAC and admission policies. */
+export const PORTAL_CHART = join(__dirname, '../../deploy/charts/supacontrol');
+/** Where the tests run the backend's ServiceAccount, as the README's production install does. */
+export const PORTAL_NAMESPACE = 'supacontrol-system';
+export const PORTAL_RELEASE = 'supacontrol';
+/** The values the chart requires; the tests that only need the RBAC install nothing else. */
+export const PORTAL_REQUIRED_VALUES = [
+  'baseUrl=https://portal.test.invalid',
+  'database.existingSecret=portal-database',
+  'auth.existingSecret=portal-github',
+];
+
 /**
- * Applies deploy/rbac.yaml and deploy/admission-policy.yaml as an operator would
- * (`kubectl apply --server-side`), with the admin client `objects`. Server-side apply with force,
- * so that test files applying them at the same time, or a rerun, never conflict.
+ * The ServiceAccount, RBAC and admission policies of the portal chart, rendered by `helm template`
+ * and applied as an operator would (`helm template --show-only … | kubectl apply
+ * --server-side`), with the admin client `objects`. Server-side apply with force, so that test
+ * files applying them at the same time, or a rerun, never conflict. They carry the annotations
+ * Helm adopts objects by, so that portalChart.test.ts can install the chart as release
+ * `supacontrol` over them.
  */
 export async function applyDeployManifests(
   objects: KubernetesObjectApi,
   fieldManager: string,
+  helmPath = process.env.SUPACONTROL_TEST_HELM ?? 'helm',
 ): Promise<void> {
-  for (const file of ['rbac.yaml', 'admission-policy.yaml']) {
-    const docs = parseAllDocuments(
-      readFileSync(join(__dirname, '../../deploy', file), 'utf8'),
-    ).map(d => d.toJS());
-    for (const doc of docs) {
-      await objects.patch(
-        doc,
-        undefined,
-        undefined,
-        fieldManager,
-        true,
-        'application/apply-patch+yaml',
-      );
+  const rendered = execFileSync(
+    helmPath,
+    [
+      'template',
+      PORTAL_RELEASE,
+      PORTAL_CHART,
+      '--namespace',
+      PORTAL_NAMESPACE,
+      ...PORTAL_REQUIRED_VALUES.flatMap(v => ['--set', v]),
+      ...['serviceaccount.yaml', 'rbac.yaml', 'admission-policy.yaml'].flatMap(
+        t => ['--show-only', `templates/${t}`],
+      ),
+    ],
+    { encoding: 'utf8' },
+  );
+  const docs = [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: PORTAL_NAMESPACE },
+    },
+    ...parseAllDocuments(rendered)
+      .map(d => d.toJS())
+      .filter(Boolean),
+  ];
+  for (const doc of docs) {
+    if (doc.kind !== 'Namespace') {
+      doc.metadata.annotations = {
+        ...doc.metadata.annotations,
+        'meta.helm.sh/release-name': PORTAL_RELEASE,
+        'meta.helm.sh/release-namespace': PORTAL_NAMESPACE,
+      };
     }
+    await objects.patch(
+      doc,
+      undefined,
+      undefined,
+      fieldManager,
+      true,
+      'application/apply-patch+yaml',
+    );
   }
 }
 
@@ -49,7 +92,7 @@ export async function refusal(
 }
 
 /**
- * Waits until both policies of deploy/admission-policy.yaml refuse requests of the ServiceAccount
+ * Waits until both policies of deploy/charts/supacontrol/templates/admission-policy.yaml refuse requests of the ServiceAccount
  * `asServiceAccount` acts as: the apiserver type-checks a policy and loads it a moment after it
  * is applied, and RBAC's new grants take a moment too. The probes are dry runs that the policies
  * refuse, so nothing is created while they are not yet in force.

@@ -16,7 +16,7 @@ import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * The lifecycle engine against the real test cluster, with the real chart and Helm, run as the
- * ServiceAccount of deploy/rbac.yaml and nothing more, under deploy/admission-policy.yaml.
+ * ServiceAccount of deploy/charts/supacontrol/templates/rbac.yaml and nothing more, under deploy/charts/supacontrol/templates/admission-policy.yaml.
  */
 
 jest.setTimeout(900_000);
@@ -65,8 +65,8 @@ async function waitForStatus(
 beforeAll(async () => {
   testKubeconfigPath();
   bed = await startLifecycleBed({
-    // The backend runs as the ServiceAccount of deploy/rbac.yaml, held to
-    // deploy/admission-policy.yaml: provisioning and deletion must pass the policy
+    // The backend runs as the ServiceAccount of deploy/charts/supacontrol/templates/rbac.yaml, held to
+    // deploy/charts/supacontrol/templates/admission-policy.yaml: provisioning and deletion must pass the policy
     // (admission.test.ts checks what it refuses).
     prepare: async started => {
       const kc = new KubeConfig();
@@ -75,7 +75,7 @@ beforeAll(async () => {
         KubernetesObjectApi.makeApiClient(kc),
         'lifecycle-test',
       );
-      // The SMTP credentials, in the Secret deploy/rbac.yaml lets the backend read (applied, so
+      // The SMTP credentials, in the Secret deploy/charts/supacontrol/templates/rbac.yaml lets the backend read (applied, so
       // that a rerun on a developer's cluster finds it updated).
       await KubernetesObjectApi.makeApiClient(kc).patch(
         {
@@ -163,7 +163,7 @@ it('creates an instance that reaches Running, with valid credentials, and delete
   expect(quota.spec?.hard?.pods).toBe('40');
 
   // The egress policy allows SMTP anywhere but the metadata address and the apiserver, whose
-  // addresses the backend read with deploy/rbac.yaml's rights (kwok enforces no traffic).
+  // addresses the backend read with deploy/charts/supacontrol/templates/rbac.yaml's rights (kwok enforces no traffic).
   const apiServer = await core.readNamespacedService({
     namespace: 'default',
     name: 'kubernetes',

@@ -10,7 +10,7 @@ import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
  * Logs and Kubernetes events of a running instance, read by the backend as the ServiceAccount of
- * deploy/rbac.yaml (pods/log and events through the per-namespace `supacontrol-instance` role).
+ * deploy/charts/supacontrol/templates/rbac.yaml (pods/log and events through the per-namespace `supacontrol-instance` role).
  * The log lines are the test bed's: kwok serves them for every container from its ClusterLogs
  * (test/cluster/src/kwok.ts), through the apiserver's pods/log like a kubelet.
  */
