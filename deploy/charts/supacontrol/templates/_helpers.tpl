@@ -55,11 +55,14 @@ spec:
     - name: portal
       image: {{ include "supacontrol.image" $root }}
       imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      # The image's CMD (packages/backend/Dockerfile) with the chart's configuration after it.
+      workingDir: /app/packages/backend
+      command: [node, .]
       args:
         - --config
-        - backstage.yaml
+        - ../../backstage.yaml
         - --config
-        - backstage.production.yaml
+        - ../../backstage.production.yaml
         - --config
         - /etc/supacontrol/app-config.chart.yaml
         {{- if .apiOnly }}
