@@ -13,7 +13,7 @@
  *   eval "$(./scripts/cluster up --with-postgres)"
  *   ./scripts/bench helm [--rounds N]
  */
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { startCluster } from '../test/cluster/src/index.ts';
+import { benchTestBed } from './testBed';
 import {
   apiClient,
   createBackendProcess,
@@ -137,18 +137,7 @@ function run(
 }
 
 async function main() {
-  const postgres =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  const helm = process.env.SUPACONTROL_TEST_HELM;
-  if (!postgres || !helm) {
-    throw new Error(
-      'load the test bed env first: eval "$(./scripts/cluster up --with-postgres)"',
-    );
-  }
-  const cluster = await startCluster();
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfigPath);
-  const core = kc.makeApiClient(CoreV1Api);
+  const { postgres, helm, cluster, kc, core } = await benchTestBed();
   const proxy = await countingProxy(kc);
   const backend = await createBackendProcess({
     kubeconfigPath: cluster.kubeconfigPath,

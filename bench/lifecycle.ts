@@ -9,17 +9,18 @@
  *   ./scripts/bench lifecycle [--instances N] [--replicas 1|2] [--concurrency C]
  *                             [--steady-seconds S] [--keep]
  */
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
-import { startCluster } from '../test/cluster/src/index.ts';
+import { benchTestBed } from './testBed';
 import {
   apiClient,
   BackendProcess,
   createBackendProcess,
+  loggedPasses,
 } from '../test/lifecycle/backendProcess';
 
 const { values: args } = parseArgs({
@@ -63,42 +64,6 @@ function memoryOf(pid: number | undefined): { rss: number; peak: number } {
   }
 }
 
-type Pass = {
-  replica: number;
-  instances: number;
-  settled: number;
-  worked: number;
-  kubernetesRequests: number;
-  databaseQueries: number;
-  watches: number;
-};
-
-/** The reconcile passes a replica logged after `from` characters of its output. */
-function passesOf(backend: BackendProcess, replica: number, from: number) {
-  return (
-    backend
-      .log(Infinity)
-      .slice(from)
-      // eslint-disable-next-line no-control-regex
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .split('\n')
-      .filter(line => line.includes('Reconcile pass done'))
-      .map((line): Pass => {
-        const field = (name: string) =>
-          Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
-        return {
-          replica,
-          instances: field('instances'),
-          settled: field('settled'),
-          worked: field('worked'),
-          kubernetesRequests: field('kubernetesRequests'),
-          databaseQueries: field('databaseQueries'),
-          watches: field('watches'),
-        };
-      })
-  );
-}
-
 /** Runs `fn` over `items`, at most `parallel` at once. */
 async function pool<T>(
   items: T[],
@@ -117,18 +82,7 @@ async function pool<T>(
 }
 
 async function main() {
-  const postgres =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  const helm = process.env.SUPACONTROL_TEST_HELM;
-  if (!postgres || !helm) {
-    throw new Error(
-      'load the test bed env first: eval "$(./scripts/cluster up --with-postgres)"',
-    );
-  }
-  const cluster = await startCluster();
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfigPath);
-  const core = kc.makeApiClient(CoreV1Api);
+  const { postgres, helm, cluster, kc, core } = await benchTestBed();
   const apps = kc.makeApiClient(AppsV1Api);
 
   const prefix = `b${randomBytes(4).toString('hex')}_`;
@@ -254,7 +208,9 @@ async function main() {
     const marks = backends.map(b => b.log(Infinity).length);
     await sleep(STEADY_MS);
     const steady = backends
-      .flatMap((b, i) => passesOf(b, i, marks[i]))
+      .flatMap((b, i) =>
+        loggedPasses(b, marks[i]).map(p => ({ ...p, replica: i })),
+      )
       .filter(p => p.instances === N);
     const allSettled = steady.filter(p => p.settled === N);
     console.log(

@@ -232,3 +232,38 @@ export async function eventually<T>(
     await new Promise(r => setTimeout(r, 500));
   }
 }
+
+/** One reconcile pass as the backend logged it at debug level ("Reconcile pass done"). */
+export interface LoggedPass {
+  instances: number;
+  settled: number;
+  worked: number;
+  kubernetesRequests: number;
+  databaseQueries: number;
+  watches: number;
+}
+
+/** The reconcile passes the backend has logged since `from` characters of its output. */
+export function loggedPasses(backend: BackendProcess, from = 0): LoggedPass[] {
+  return (
+    backend
+      .log(Infinity)
+      .slice(from)
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .filter(line => line.includes('Reconcile pass done'))
+      .map(line => {
+        const field = (name: string) =>
+          Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
+        return {
+          instances: field('instances'),
+          settled: field('settled'),
+          worked: field('worked'),
+          kubernetesRequests: field('kubernetesRequests'),
+          databaseQueries: field('databaseQueries'),
+          watches: field('watches'),
+        };
+      })
+  );
+}

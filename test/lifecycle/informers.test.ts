@@ -1,4 +1,9 @@
-import { apiClient, BackendProcess, eventually } from './backendProcess';
+import {
+  apiClient,
+  BackendProcess,
+  eventually,
+  loggedPasses,
+} from './backendProcess';
 import { LifecycleBed, startLifecycleBed } from './lifecycleBed';
 
 /*
@@ -19,30 +24,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => bed?.stop());
-
-/** The reconcile passes the backend has logged since `from` characters of its output. */
-function passes(from: number) {
-  return (
-    backend
-      .log(Infinity)
-      .slice(from)
-      // eslint-disable-next-line no-control-regex
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .split('\n')
-      .filter(line => line.includes('Reconcile pass done'))
-      .map(line => {
-        const field = (name: string) =>
-          Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
-        return {
-          instances: field('instances'),
-          settled: field('settled'),
-          worked: field('worked'),
-          kubernetesRequests: field('kubernetesRequests'),
-          watches: field('watches'),
-        };
-      })
-  );
-}
 
 it('makes no Kubernetes request in a pass over steady instances, and notices a deleted Secret by its watch', async () => {
   const api = apiClient(backend);
@@ -71,7 +52,7 @@ it('makes no Kubernetes request in a pass over steady instances, and notices a d
   const steady = await eventually(
     'two passes that found all three steady',
     async () => {
-      const found = passes(mark).filter(
+      const found = loggedPasses(backend, mark).filter(
         p => p.instances === 3 && p.settled === 3,
       );
       return found.length >= 2 ? found : undefined;
