@@ -4,7 +4,7 @@ export interface Config {
   catalog?: {
     providers?: {
       /**
-       * The SupaControl entity provider (`@internal/plugin-catalog-backend-module-supacontrol`):
+       * The SupaControl entity provider (`@supacontrol/plugin-catalog-backend-module-supacontrol`):
        * every Supabase instance as a `Resource` of `spec.type: supabase-instance`.
        */
       supacontrol?: {

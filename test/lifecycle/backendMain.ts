@@ -7,7 +7,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
-backend.add(import('@internal/plugin-supacontrol-backend'));
+backend.add(import('@supacontrol/plugin-supacontrol-backend'));
 if (process.env.SUPACONTROL_TEST_CATALOG === '1') {
   backend.add(import('@backstage/plugin-catalog-backend'));
 }

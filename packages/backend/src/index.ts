@@ -18,19 +18,21 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // SupaControl instances as Resource entities.
-backend.add(import('@internal/plugin-catalog-backend-module-supacontrol'));
+backend.add(import('@supacontrol/plugin-catalog-backend-module-supacontrol'));
 
 // Software Templates.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 // supacontrol:instance:create, :wait and :delete.
-backend.add(import('@internal/plugin-scaffolder-backend-module-supacontrol'));
+backend.add(
+  import('@supacontrol/plugin-scaffolder-backend-module-supacontrol'),
+);
 
 // Permissions, decided by SupaControl's policy.
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 
 // SupaControl.
-backend.add(import('@internal/plugin-supacontrol-backend'));
+backend.add(import('@supacontrol/plugin-supacontrol-backend'));
 
 // A plugin that fails start-up (e.g. SupaControl refusing guest sign-in on PostgreSQL) makes
 // start() reject, but Backstage only logs that and keeps the process listening, answering 503.

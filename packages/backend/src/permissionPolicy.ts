@@ -18,7 +18,7 @@ import {
   RESOURCE_TYPE_SUPACONTROL_API_KEY,
   RESOURCE_TYPE_SUPACONTROL_INSTANCE,
   supacontrolInstanceCreatePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 

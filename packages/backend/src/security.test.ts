@@ -7,7 +7,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
+import supacontrolBackend from '@supacontrol/plugin-supacontrol-backend';
 import { Knex } from 'knex';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

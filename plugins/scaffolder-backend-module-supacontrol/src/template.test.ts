@@ -4,7 +4,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
   RESERVED_INSTANCE_NAMES,
   validateInstanceName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';

@@ -8,7 +8,7 @@ import {
   supacontrolApiKeyManagePermission,
   supacontrolInstanceCreatePermission,
   supacontrolInstancePermissions,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { assertNoGuestWithPostgres } from './config/guestSignIn';
 import { readSupaControlConfig } from './config/SupaControlConfig';
 import { DatabaseApiKeyStore } from './database/DatabaseApiKeyStore';

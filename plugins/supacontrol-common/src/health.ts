@@ -21,7 +21,7 @@ export type HealthCheckStatus = 'ok' | 'error';
 export interface HealthResponse {
   /** `ok` when every check is `ok`, otherwise `degraded`. */
   status: 'ok' | 'degraded';
-  /** Version of the `@internal/plugin-supacontrol-backend` package serving the request. */
+  /** Version of the `@supacontrol/plugin-supacontrol-backend` package serving the request. */
   version: string;
   /** Database reachability, measured with a trivial query on each call. */
   database: {

@@ -15,7 +15,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { SUPABASE_INSTANCE_RESOURCE_TYPE } from '@internal/plugin-supacontrol-common';
+import { SUPABASE_INSTANCE_RESOURCE_TYPE } from '@supacontrol/plugin-supacontrol-common';
 import StorageIcon from '@material-ui/icons/Storage';
 import { supacontrolApiRef, SupaControlClient } from './api';
 import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';

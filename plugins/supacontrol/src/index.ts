@@ -2,7 +2,7 @@
  * The SupaControl frontend plugin: self-service Supabase instances in the Backstage portal.
  *
  * The legacy-frontend-system plugin is the default export here; the new-frontend-system plugin is
- * the default export of `@internal/plugin-supacontrol/alpha`.
+ * the default export of `@supacontrol/plugin-supacontrol/alpha`.
  *
  * @packageDocumentation
  */

@@ -10,7 +10,7 @@ import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';
 
 /**
  * The SupaControl frontend plugin for apps on the legacy frontend system. Apps on the new frontend
- * system use the default export of `@internal/plugin-supacontrol/alpha`.
+ * system use the default export of `@supacontrol/plugin-supacontrol/alpha`.
  *
  * @public
  */

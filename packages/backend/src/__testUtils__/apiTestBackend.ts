@@ -18,7 +18,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
+import supacontrolBackend from '@supacontrol/plugin-supacontrol-backend';
 import permissionPolicyModule from '../permissionPolicy';
 import {
   databasePerPlugin,

@@ -5,7 +5,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
+import supacontrolBackend from '@supacontrol/plugin-supacontrol-backend';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { createServer } from 'node:http';

@@ -6,7 +6,7 @@ import {
   ROTATABLE_CREDENTIALS,
   RotatableCredential,
   validateInstanceName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from './duration';
 import { Parsed } from './Parsed';

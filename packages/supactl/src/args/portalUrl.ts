@@ -1,4 +1,4 @@
-import { SUPACONTROL_PLUGIN_ID } from '@internal/plugin-supacontrol-common';
+import { SUPACONTROL_PLUGIN_ID } from '@supacontrol/plugin-supacontrol-common';
 import { Parsed } from './Parsed';
 
 const API_SUFFIX = `/api/${SUPACONTROL_PLUGIN_ID}`;

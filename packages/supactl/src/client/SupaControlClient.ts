@@ -13,7 +13,7 @@ import {
   RotateCredentialsRequest,
   SUPACONTROL_PLUGIN_ID,
   UpdateInstanceRequest,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { formatDuration } from '../args/duration';
 import { CliError } from '../errors';
 import { ApiError, ConnectionError, RequestTimeoutError } from './errors';

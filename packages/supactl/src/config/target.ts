@@ -1,4 +1,4 @@
-import { API_KEY_PREFIX } from '@internal/plugin-supacontrol-common';
+import { API_KEY_PREFIX } from '@supacontrol/plugin-supacontrol-common';
 import { parsePortalUrl } from '../args/portalUrl';
 import { CliError, UsageError } from '../errors';
 import { findContext } from './contexts';

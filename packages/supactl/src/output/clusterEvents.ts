@@ -1,4 +1,4 @@
-import { ClusterEvent } from '@internal/plugin-supacontrol-common';
+import { ClusterEvent } from '@supacontrol/plugin-supacontrol-common';
 import { renderTable } from './table';
 
 /** `instances cluster-events`: as the server orders them, Warnings first, then newest first. */

@@ -1,4 +1,4 @@
-import { InstanceCredentials } from '@internal/plugin-supacontrol-common';
+import { InstanceCredentials } from '@supacontrol/plugin-supacontrol-common';
 
 // Characters that never need quoting in POSIX shells (the set Python's shlex.quote leaves alone).
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;

@@ -1,4 +1,7 @@
-import { Instance, InstanceEvent } from '@internal/plugin-supacontrol-common';
+import {
+  Instance,
+  InstanceEvent,
+} from '@supacontrol/plugin-supacontrol-common';
 import { formatAge } from './age';
 import { renderTable } from './table';
 

@@ -1,4 +1,4 @@
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import { ApiError } from '../client/errors';
 import { ExitCode } from '../errors';
 import { Progress, ProgressState } from '../output/progress';

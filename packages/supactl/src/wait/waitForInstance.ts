@@ -1,5 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Instance, InstanceStatus } from '@internal/plugin-supacontrol-common';
+import {
+  Instance,
+  InstanceStatus,
+} from '@supacontrol/plugin-supacontrol-common';
 import { WaitCondition } from '../args/parsers';
 import { formatDuration } from '../args/duration';
 import { ApiError } from '../client/errors';

@@ -12,7 +12,7 @@ import {
 import catalogBackend from '@backstage/plugin-catalog-backend';
 // The tests run against the real backend plugin, talking to it over HTTP only.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
+import supacontrolBackend from '@supacontrol/plugin-supacontrol-backend';
 import request from 'supertest';
 import catalogModuleSupaControl from '..';
 import { SupaControlEntityProvider } from './SupaControlEntityProvider';

@@ -4,7 +4,7 @@ import {
   Instance,
   ListInstancesResponse,
   SUPACONTROL_PLUGIN_ID,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 /** The backend's largest page. */
 const PAGE_SIZE = 100;

@@ -9,7 +9,7 @@ import {
   instanceEntityRef,
   SUPABASE_INSTANCE_RESOURCE_TYPE,
   SUPACONTROL_INSTANCE_ANNOTATION,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 export {
   instanceEntityRef,

@@ -13,10 +13,13 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Instance, InstanceStatus } from '@internal/plugin-supacontrol-common';
+import {
+  Instance,
+  InstanceStatus,
+} from '@supacontrol/plugin-supacontrol-common';
 // The tests run against the real backend plugin, talking to it over HTTP only.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import supacontrolBackend from '@internal/plugin-supacontrol-backend';
+import supacontrolBackend from '@supacontrol/plugin-supacontrol-backend';
 import { SupaControlInstanceClient } from '../client/SupaControlInstanceClient';
 
 /**

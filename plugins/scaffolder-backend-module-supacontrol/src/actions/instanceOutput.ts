@@ -4,7 +4,7 @@ import {
   INSTANCE_NAME_RULE,
   instanceNamespace,
   validateInstanceName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { InputError } from '@backstage/errors';
 import { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
 

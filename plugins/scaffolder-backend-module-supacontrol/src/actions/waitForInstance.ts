@@ -3,7 +3,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SupaControlInstanceClient } from '../client/SupaControlInstanceClient';
 

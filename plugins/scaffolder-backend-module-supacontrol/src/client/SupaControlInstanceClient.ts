@@ -16,7 +16,7 @@ import {
   CreateInstanceRequest,
   Instance,
   SUPACONTROL_PLUGIN_ID,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 /** The `@backstage/errors` class for each refusal the SupaControl API documents. */
 const ERROR_FOR_STATUS: Record<number, new (message: string) => Error> = {

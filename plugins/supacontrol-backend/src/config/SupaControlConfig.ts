@@ -1,6 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InstancePlan } from '@internal/plugin-supacontrol-common';
+import { InstancePlan } from '@supacontrol/plugin-supacontrol-common';
 import { isAbsolute, resolve } from 'node:path';
 import { ChartSource } from '../helm/HelmClient';
 import { ClusterConnection } from '../kubernetes/KubernetesClient';
@@ -293,7 +293,7 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
       source: {
         type: 'path',
         path: resolvePackagePath(
-          '@internal/plugin-supacontrol-backend',
+          '@supacontrol/plugin-supacontrol-backend',
           '../../charts/supabase',
         ),
       },

@@ -20,7 +20,7 @@ import {
 import { applyOwnerCriteria, toDate, toOptionalDate } from './util';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-supacontrol-backend',
+  '@supacontrol/plugin-supacontrol-backend',
   'migrations',
 );
 

@@ -4,7 +4,7 @@ import {
   InstanceCondition,
   InstanceStatus,
   ApiKeyScope,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 
 /** An instance row, as the services see it. */

@@ -1,4 +1,4 @@
-import { InstanceComponent } from '@internal/plugin-supacontrol-common';
+import { InstanceComponent } from '@supacontrol/plugin-supacontrol-common';
 import { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import {
   METADATA_CIDR,

@@ -2,7 +2,7 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import {
   InstanceComponent,
   InstanceStatus,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import {

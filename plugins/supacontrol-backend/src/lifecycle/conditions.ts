@@ -1,4 +1,4 @@
-import { InstanceCondition } from '@internal/plugin-supacontrol-common';
+import { InstanceCondition } from '@supacontrol/plugin-supacontrol-common';
 
 /**
  * Sets a condition in the Kubernetes way: `lastTransitionTime` changes only when the status does.

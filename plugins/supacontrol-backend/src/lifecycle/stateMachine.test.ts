@@ -1,4 +1,4 @@
-import { INSTANCE_STATUSES } from '@internal/plugin-supacontrol-common';
+import { INSTANCE_STATUSES } from '@supacontrol/plugin-supacontrol-common';
 import { assertTransition, canTransition, TRANSITIONS } from './stateMachine';
 
 describe('instance state machine', () => {

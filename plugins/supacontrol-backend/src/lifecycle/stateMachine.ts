@@ -1,4 +1,4 @@
-import { InstanceStatus } from '@internal/plugin-supacontrol-common';
+import { InstanceStatus } from '@supacontrol/plugin-supacontrol-common';
 
 /**
  * The one state machine of an instance: every status change, by the API or the reconciler, must

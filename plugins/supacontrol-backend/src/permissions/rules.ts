@@ -6,7 +6,7 @@ import {
   IS_OWNER_RULE,
   RESOURCE_TYPE_SUPACONTROL_API_KEY,
   RESOURCE_TYPE_SUPACONTROL_INSTANCE,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { ApiKeyRecord, InstanceRecord } from '../database/types';
 
 type OwnerQuery = { key: 'owner'; values: string[] };

@@ -5,7 +5,7 @@ import {
   INSTANCE_NAME_RULE,
   INSTANCE_STATUSES,
   validateInstanceName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { z } from 'zod/v4';
 
 /**

@@ -24,7 +24,7 @@ import {
   DEFAULT_API_KEY_SCOPES,
   SUPACONTROL_AUDIT_EVENTS,
   supacontrolApiKeyManagePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import bcrypt from 'bcrypt';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKeyStore } from '../database/ApiKeyStore';

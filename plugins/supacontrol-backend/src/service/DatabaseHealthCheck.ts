@@ -1,5 +1,5 @@
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
-import { HealthResponse } from '@internal/plugin-supacontrol-common';
+import { HealthResponse } from '@supacontrol/plugin-supacontrol-common';
 import packageJson from '../../package.json';
 import {
   describeKubernetesError,

@@ -19,7 +19,7 @@ import {
   supacontrolInstanceCredentialsReadPermission,
   supacontrolInstanceDeletePermission,
   supacontrolInstanceReadPermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { ServiceAccessRule, ServiceOperation } from '../config/accessConfig';
 import { InstanceRecord, OwnerCriteria } from '../database/types';
 import { instancePermissionResourceRef } from '../permissions/rules';

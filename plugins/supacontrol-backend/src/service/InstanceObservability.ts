@@ -10,7 +10,7 @@ import {
   ClusterEventList,
   InstanceComponentName,
   supacontrolInstanceReadPermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { InstanceStore } from '../database/InstanceStore';

@@ -12,7 +12,7 @@ import {
   SUPACONTROL_AUDIT_EVENTS,
   supacontrolInstanceUpdatePermission,
   UpdateInstanceRequest,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import { InstancePatch, InstanceStore } from '../database/InstanceStore';

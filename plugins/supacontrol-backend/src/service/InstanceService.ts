@@ -24,7 +24,7 @@ import {
   supacontrolInstanceUpdatePermission,
   verifyInstance,
   VerifyResult,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
 import { InstanceStore } from '../database/InstanceStore';
 import { InstanceRecord } from '../database/types';

@@ -3,7 +3,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CustomErrorBase, InputError } from '@backstage/errors';
-import { API_KEY_PREFIX } from '@internal/plugin-supacontrol-common';
+import { API_KEY_PREFIX } from '@supacontrol/plugin-supacontrol-common';
 import express, { NextFunction, Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v4';

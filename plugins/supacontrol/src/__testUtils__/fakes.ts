@@ -6,7 +6,7 @@ import {
   Instance,
   InstanceEvent,
   InstancePlan,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { InstanceCredentials, SupaControlApi } from '../api';
 
 /** An instance as the backend returns it, with `overrides` applied. */

@@ -16,7 +16,7 @@ import {
   ListInstancesResponse,
   RotatableCredential,
   UpdateInstanceRequest,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 /**
  * How to connect to an instance, from `GET /v1/instances/:name/credentials`. Reading it needs

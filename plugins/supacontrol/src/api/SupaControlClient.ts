@@ -17,7 +17,7 @@ import {
   RotatableCredential,
   SUPACONTROL_PLUGIN_ID,
   UpdateInstanceRequest,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import {
   InstanceCredentials,
   ListInstancesQuery,

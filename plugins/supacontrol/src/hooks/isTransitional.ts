@@ -2,7 +2,7 @@ import {
   Instance,
   InstanceStatus,
   TRANSITIONAL_STATUSES,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 /**
  * Statuses of an instance that is up and meant to be: the backend accepts a pause or a restart

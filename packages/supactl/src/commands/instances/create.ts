@@ -1,4 +1,4 @@
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import { Command } from 'commander';
 import { instanceNameArgument, planArgument } from '../../args/parsers';
 import { ApiError } from '../../client/errors';

@@ -1,7 +1,7 @@
 import {
   INSTANCE_COMPONENTS,
   InstanceComponentName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   componentArgument,

@@ -1,4 +1,7 @@
-import { Instance, InstanceStatus } from '@internal/plugin-supacontrol-common';
+import {
+  Instance,
+  InstanceStatus,
+} from '@supacontrol/plugin-supacontrol-common';
 import { Command } from 'commander';
 import { SupaControlClient } from '../../client/SupaControlClient';
 import { renderStructured } from '../../output/structured';

@@ -1,7 +1,7 @@
 import {
   INSTANCE_COMPONENTS,
   InstanceComponentName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { Command } from 'commander';
 import { componentArgument, instanceNameArgument } from '../../args/parsers';
 import { CommandContext } from '../context';

@@ -1,7 +1,7 @@
 import {
   ROTATABLE_CREDENTIALS,
   RotatableCredential,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { Command } from 'commander';
 import {
   instanceNameArgument,

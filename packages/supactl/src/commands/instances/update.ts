@@ -1,4 +1,4 @@
-import { UpdateInstanceRequest } from '@internal/plugin-supacontrol-common';
+import { UpdateInstanceRequest } from '@supacontrol/plugin-supacontrol-common';
 import { Command } from 'commander';
 import {
   booleanArgument,

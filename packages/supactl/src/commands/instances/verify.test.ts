@@ -1,4 +1,4 @@
-import { verifyInstance } from '@internal/plugin-supacontrol-common';
+import { verifyInstance } from '@supacontrol/plugin-supacontrol-common';
 import {
   startSupabaseStandIn,
   SupabaseStandIn,

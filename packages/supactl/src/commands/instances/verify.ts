@@ -1,7 +1,7 @@
 import {
   VerifyResult,
   verifyInstance,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { Command, Option } from 'commander';
 import { instanceNameArgument, serviceUrlArgument } from '../../args/parsers';
 import { CliError, ExitCode } from '../../errors';

@@ -1,4 +1,4 @@
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import { WaitCondition } from '../../args/parsers';
 import { SupaControlClient } from '../../client/SupaControlClient';
 import { createProgress } from '../../output/progress';

@@ -2,7 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   SUPABASE_INSTANCE_RESOURCE_TYPE,
   SUPACONTROL_INSTANCE_ANNOTATION,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 
 export { SUPABASE_INSTANCE_RESOURCE_TYPE, SUPACONTROL_INSTANCE_ANNOTATION };
 

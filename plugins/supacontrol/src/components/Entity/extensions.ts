@@ -3,7 +3,7 @@ import { supacontrolPlugin } from '../../plugin';
 
 /**
  * The entity card of a SupaControl instance's Resource, for entity pages of apps on the legacy
- * frontend system (new-system apps get it from `@internal/plugin-supacontrol/alpha`). Needs the
+ * frontend system (new-system apps get it from `@supacontrol/plugin-supacontrol/alpha`). Needs the
  * SupaControl page mounted, for its "Open in SupaControl" link.
  *
  * @public

@@ -4,7 +4,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { validateInstanceName } from '@internal/plugin-supacontrol-common';
+import { validateInstanceName } from '@supacontrol/plugin-supacontrol-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { SupaControlApi, supacontrolApiRef } from '../../../api';

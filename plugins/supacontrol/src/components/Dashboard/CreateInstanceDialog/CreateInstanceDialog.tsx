@@ -4,7 +4,7 @@ import {
   INSTANCE_NAME_MAX_LENGTH,
   INSTANCE_NAME_RULE,
   validateInstanceName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';
 import DialogContent from '@material-ui/core/DialogContent';

@@ -10,7 +10,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Instance,
   supacontrolInstanceCreatePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';

@@ -3,7 +3,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   Instance,
   supacontrolInstanceDeletePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import DeleteIcon from '@material-ui/icons/Delete';
 import { useMemo } from 'react';

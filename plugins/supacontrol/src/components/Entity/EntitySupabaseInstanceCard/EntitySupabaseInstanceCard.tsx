@@ -13,7 +13,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Instance,
   supacontrolInstanceCredentialsReadPermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Alert from '@material-ui/lab/Alert';
 import { instanceRouteRef } from '../../../routes';
 import { InstanceStatusSummary } from '../../Instance/InstanceOverview';

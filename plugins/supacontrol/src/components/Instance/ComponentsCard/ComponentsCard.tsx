@@ -1,5 +1,5 @@
 import { InfoCard, StatusOK, StatusPending } from '@backstage/core-components';
-import { InstanceComponent } from '@internal/plugin-supacontrol-common';
+import { InstanceComponent } from '@supacontrol/plugin-supacontrol-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { InstanceCondition } from '@internal/plugin-supacontrol-common';
+import { InstanceCondition } from '@supacontrol/plugin-supacontrol-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Timeline from '@material-ui/lab/Timeline';

@@ -4,7 +4,7 @@ import {
   Instance,
   InstanceStatus,
   supacontrolInstanceCredentialsReadPermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

@@ -1,5 +1,5 @@
 import { TableColumn } from '@backstage/core-components';
-import { InstanceEvent } from '@internal/plugin-supacontrol-common';
+import { InstanceEvent } from '@supacontrol/plugin-supacontrol-common';
 import { useMemo } from 'react';
 import { PlainTable } from '../../Shared/PlainTable';
 import { Timestamp } from '../../Shared/Timestamp';

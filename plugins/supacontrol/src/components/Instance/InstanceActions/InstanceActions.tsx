@@ -4,7 +4,7 @@ import {
   Instance,
   supacontrolInstanceDeletePermission,
   supacontrolInstanceUpdatePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';

@@ -1,4 +1,7 @@
-import { Instance, InstanceEvent } from '@internal/plugin-supacontrol-common';
+import {
+  Instance,
+  InstanceEvent,
+} from '@supacontrol/plugin-supacontrol-common';
 import Grid from '@material-ui/core/Grid';
 import { ComponentsCard } from '../ComponentsCard';
 import { ConditionsTimeline } from '../ConditionsTimeline';

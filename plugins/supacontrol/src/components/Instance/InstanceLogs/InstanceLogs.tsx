@@ -2,7 +2,7 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import {
   INSTANCE_COMPONENTS,
   InstanceComponentName,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import IconButton from '@material-ui/core/IconButton';

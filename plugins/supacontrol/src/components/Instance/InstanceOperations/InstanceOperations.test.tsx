@@ -1,4 +1,4 @@
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { SupaControlApi } from '../../../api';

@@ -6,7 +6,7 @@ import {
   INSTANCE_COMPONENTS,
   InstanceComponentName,
   supacontrolInstanceUpdatePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';

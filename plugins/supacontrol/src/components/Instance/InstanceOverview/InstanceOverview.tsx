@@ -1,5 +1,5 @@
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import { Timestamp } from '../../Shared/Timestamp';
 import { InstanceStatusSummary } from './InstanceStatusSummary';
 

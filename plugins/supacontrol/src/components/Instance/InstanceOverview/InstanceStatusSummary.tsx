@@ -1,4 +1,4 @@
-import { Instance } from '@internal/plugin-supacontrol-common';
+import { Instance } from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';

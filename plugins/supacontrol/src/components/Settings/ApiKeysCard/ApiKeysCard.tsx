@@ -1,6 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { ApiKey } from '@internal/plugin-supacontrol-common';
+import { ApiKey } from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';

@@ -3,7 +3,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ApiKey,
   supacontrolApiKeyManagePermission,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';

@@ -5,7 +5,7 @@ import {
   ApiKeyScope,
   CreatedApiKey,
   DEFAULT_API_KEY_SCOPES,
-} from '@internal/plugin-supacontrol-common';
+} from '@supacontrol/plugin-supacontrol-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';

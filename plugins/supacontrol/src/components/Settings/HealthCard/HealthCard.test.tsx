@@ -1,6 +1,6 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { HealthResponse } from '@internal/plugin-supacontrol-common';
+import { HealthResponse } from '@supacontrol/plugin-supacontrol-common';
 import { SupaControlApi, supacontrolApiRef } from '../../../api';
 import { fakeHealth } from '../../../__testUtils__/fakes';
 import { HealthCard } from './HealthCard';

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { INSTANCE_STATUSES } from '@internal/plugin-supacontrol-common';
+import { INSTANCE_STATUSES } from '@supacontrol/plugin-supacontrol-common';
 import { InstanceStatusChip } from './InstanceStatusChip';
 
 describe('InstanceStatusChip', () => {

@@ -1,4 +1,4 @@
-import { InstanceStatus } from '@internal/plugin-supacontrol-common';
+import { InstanceStatus } from '@supacontrol/plugin-supacontrol-common';
 import Chip from '@material-ui/core/Chip';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Tooltip from '@material-ui/core/Tooltip';
