@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -13,9 +13,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import knexFactory from 'knex';
 import { stringify } from 'yaml';
 import { freePort } from '../lifecycle/backendProcess';
+import {
+  dropDatabases,
+  HOST_ENV,
+  startInstalledBackend,
+} from '../production/installedBackend';
 import {
   testHelmPath,
   testKubeconfigPath,
@@ -36,10 +40,6 @@ jest.setTimeout(40 * 60_000);
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
-/** The shell's environment, without jest's NODE_ENV=test. */
-const HOST_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV'),
-);
 /** What an adopter installs, by the folder it is built from. */
 const PUBLISHED = [
   'plugins/supacontrol-common',
@@ -55,8 +55,7 @@ const backstageVersion = (name: string): string =>
     .dependencies[name];
 
 let dir: string;
-let backend: ChildProcess | undefined;
-let output = '';
+let backend: ReturnType<typeof startInstalledBackend> | undefined;
 let url: string;
 const token = randomBytes(24).toString('hex');
 const prefix = `adopter${randomBytes(3).toString('hex')}_`;
@@ -216,63 +215,20 @@ beforeAll(async () => {
       },
     }),
   );
-  backend = spawn(
-    process.execPath,
-    ['index.js', '--config', 'app-config.yaml'],
-    {
-      cwd: app,
-      env: { ...HOST_ENV, NODE_ENV: 'production', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  backend.stdout!.on('data', d => (output += d));
-  backend.stderr!.on('data', d => (output += d));
-  const exited = new Promise<number | null>(done =>
-    backend!.once('exit', code => done(code)),
-  );
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const ready = await fetch(`${url}/.backstage/health/v1/readiness`)
-      .then(r => r.status === 200)
-      .catch(() => false);
-    if (ready) break;
-    const code = await Promise.race([
-      exited,
-      new Promise(r => setTimeout(r, 1000, 'running')),
-    ]);
-    if (code !== 'running' || Date.now() > deadline) {
-      throw new Error(
-        `the adopter's backend did not become ready (${code}):\n${output.slice(
-          -6000,
-        )}`,
-      );
-    }
-  }
+  backend = startInstalledBackend({
+    command: 'node',
+    args: ['index.js', '--config', 'app-config.yaml'],
+    cwd: app,
+    url,
+    env: { ...HOST_ENV, NODE_ENV: 'production', LOG_LEVEL: 'info' },
+  });
+  await backend.ready();
 });
 
 afterAll(async () => {
-  if (backend && backend.exitCode === null) {
-    const exited = new Promise(done => backend!.once('exit', done));
-    backend.kill('SIGTERM');
-    await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
-    backend.kill('SIGKILL');
-  }
+  await backend?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  const admin = knexFactory({
-    client: 'pg',
-    connection: `${testPostgresConnection()}/postgres`,
-  });
-  try {
-    const { rows } = await admin.raw(
-      'SELECT datname FROM pg_database WHERE datname LIKE ?',
-      [`${prefix}%`],
-    );
-    for (const { datname } of rows) {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
-    }
-  } finally {
-    await admin.destroy();
-  }
+  await dropDatabases(prefix);
 });
 
 const headers = () => ({

@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   cpSync,
@@ -13,9 +13,13 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import knexFactory from 'knex';
 import { stringify } from 'yaml';
 import { freePort } from '../lifecycle/backendProcess';
+import {
+  dropDatabases,
+  HOST_ENV,
+  startInstalledBackend,
+} from './installedBackend';
 import {
   testHelmPath,
   testKubeconfigPath,
@@ -39,10 +43,6 @@ jest.setTimeout(40 * 60_000);
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
-/** The shell's environment, without jest's NODE_ENV=test (the app's browserslist has no `test`). */
-const HOST_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV'),
-);
 const IMAGE_ROOT = '/app';
 
 interface Step {
@@ -158,8 +158,7 @@ async function runDockerfile(root: string) {
 }
 
 let root: string;
-let backend: ChildProcess | undefined;
-let output = '';
+let backend: ReturnType<typeof startInstalledBackend> | undefined;
 let url: string;
 const token = randomBytes(24).toString('hex');
 const prefix = `bundle${randomBytes(3).toString('hex')}_`;
@@ -206,75 +205,32 @@ beforeAll(async () => {
     }),
   );
   const [command, ...args] = image.cmd;
-  backend = spawn(
-    command === 'node' ? process.execPath : command,
-    [...args, '--config', testConfig],
-    {
-      cwd: image.cwd,
-      env: {
-        ...HOST_ENV,
-        ...image.env,
-        SUPACONTROL_BASE_URL: url,
-        SUPACONTROL_LISTEN_HOST: '127.0.0.1',
-        POSTGRES_HOST: postgres.hostname,
-        POSTGRES_PORT: postgres.port,
-        POSTGRES_USER: decodeURIComponent(postgres.username),
-        POSTGRES_PASSWORD: decodeURIComponent(postgres.password),
-        AUTH_GITHUB_CLIENT_ID: 'bundle-test-client-id',
-        AUTH_GITHUB_CLIENT_SECRET: 'bundle-test-client-secret',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  backend = startInstalledBackend({
+    command,
+    args: [...args, '--config', testConfig],
+    cwd: image.cwd,
+    url,
+    env: {
+      ...HOST_ENV,
+      ...image.env,
+      SUPACONTROL_BASE_URL: url,
+      SUPACONTROL_LISTEN_HOST: '127.0.0.1',
+      POSTGRES_HOST: postgres.hostname,
+      POSTGRES_PORT: postgres.port,
+      POSTGRES_USER: decodeURIComponent(postgres.username),
+      POSTGRES_PASSWORD: decodeURIComponent(postgres.password),
+      AUTH_GITHUB_CLIENT_ID: 'bundle-test-client-id',
+      AUTH_GITHUB_CLIENT_SECRET: 'bundle-test-client-secret',
     },
-  );
-  backend.stdout!.on('data', d => (output += d));
-  backend.stderr!.on('data', d => (output += d));
-  const exited = new Promise<number | null>(done =>
-    backend!.once('exit', code => done(code)),
-  );
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const ready = await fetch(`${url}/.backstage/health/v1/readiness`)
-      .then(r => r.status === 200)
-      .catch(() => false);
-    if (ready) break;
-    const code = await Promise.race([
-      exited,
-      new Promise(r => setTimeout(r, 1000, 'running')),
-    ]);
-    if (code !== 'running' || Date.now() > deadline) {
-      throw new Error(
-        `the bundled backend did not become ready (${code}):\n${output.slice(
-          -6000,
-        )}`,
-      );
-    }
-  }
+  });
+  await backend.ready();
 });
 
 afterAll(async () => {
-  if (backend && backend.exitCode === null) {
-    const exited = new Promise(done => backend!.once('exit', done));
-    backend.kill('SIGTERM');
-    await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
-    backend.kill('SIGKILL');
-  }
+  await backend?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
   // The databases this backend made: one per plugin, under its prefix.
-  const admin = knexFactory({
-    client: 'pg',
-    connection: `${testPostgresConnection()}/postgres`,
-  });
-  try {
-    const { rows } = await admin.raw(
-      'SELECT datname FROM pg_database WHERE datname LIKE ?',
-      [`${prefix}%`],
-    );
-    for (const { datname } of rows) {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
-    }
-  } finally {
-    await admin.destroy();
-  }
+  await dropDatabases(prefix);
 });
 
 it('is a production build on PostgreSQL, from the Dockerfile steps, serving the portal', async () => {
