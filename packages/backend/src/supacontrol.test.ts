@@ -571,8 +571,10 @@ describe.each(databases.eachSupportedId())(
           'readonly',
           'revoked',
         ]);
+        // The whole secret of sck_<id>_<secret>: base64url may hold '_' itself, and a short
+        // tail after the last one (say "0") is found in any date.
         expect(JSON.stringify(res.body)).not.toContain(
-          keys.full.split('_').pop(),
+          keys.full.split('_').slice(2).join('_'),
         );
         expect(
           res.body.items.find((k: any) => k.name === 'revoked').revokedAt,
@@ -639,7 +641,7 @@ describe.each(databases.eachSupportedId())(
         expect(row.last_used_at).not.toBeNull();
         expect(row.secret_hash).toMatch(/^\$2b\$10\$/);
         expect(JSON.stringify(row)).not.toContain(
-          keys.readonly.split('_').pop(),
+          keys.readonly.split('_').slice(2).join('_'),
         );
       });
     });
