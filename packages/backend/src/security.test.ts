@@ -111,16 +111,25 @@ describe.each(databases.eachSupportedId())('API security (%s)', databaseId => {
 
       const tooLate = await as(user(ALICE)).post('/v1/api-keys', {
         name: 'late',
-        expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString(),
+        expiresInDays: 400,
       });
       expect(tooLate.status).toBe(400);
       expect(tooLate.body.error.message).toContain(
-        'expiresAt must be at most 365 days ahead',
+        'expiresInDays must be a whole number of days from 1 to supacontrol.apiKeys.maxLifetimeDays',
       );
+      const year = await as(user(ALICE)).post('/v1/api-keys', {
+        name: 'year',
+        expiresInDays: 365,
+      });
+      expect(year.status).toBe(201);
+      const yearDays =
+        (new Date(year.body.expiresAt).getTime() - Date.now()) / 86_400_000;
+      expect(yearDays).toBeGreaterThan(364.9);
+      expect(yearDays).toBeLessThanOrEqual(365);
 
       const never = await as(user(ALICE)).post('/v1/api-keys', {
         name: 'forever',
-        expiresAt: 'never',
+        expiresInDays: 'never',
       });
       expect(never.status).toBe(403);
       expect(never.body.error.message).toContain(
@@ -128,7 +137,7 @@ describe.each(databases.eachSupportedId())('API security (%s)', databaseId => {
       );
       const adminNever = await as(user(CAROL)).post('/v1/api-keys', {
         name: 'forever',
-        expiresAt: 'never',
+        expiresInDays: 'never',
       });
       expect(adminNever.status).toBe(201);
       expect(adminNever.body.expiresAt).toBeUndefined();

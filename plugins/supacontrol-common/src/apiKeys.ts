@@ -37,8 +37,11 @@ export interface ApiKey {
 export interface CreateApiKeyRequest {
   name: string;
   scopes?: ApiKeyScope[];
-  /** ISO date-time at most a year ahead, `'never'` (admins only), or absent for 90 days. */
-  expiresAt?: string;
+  /**
+   * Days until the key stops working, at most `supacontrol.apiKeys.maxLifetimeDays` (365);
+   * `'never'` (admins only); absent for `defaultLifetimeDays` (90).
+   */
+  expiresInDays?: number | 'never';
 }
 
 /** Answer of `POST /v1/api-keys`: the only time `key` is shown. @public */

@@ -50,7 +50,7 @@ export interface ApiKeyPolicy {
   failedAttempts: { perKey: number; perClient: number; windowMs: number };
 }
 
-const DAY_MS = 24 * 3600 * 1000;
+export const DAY_MS = 24 * 3600 * 1000;
 const ENTITY_REF = /^[a-z]+:[a-z0-9._-]+\/[a-z0-9._-]+$/i;
 const SUBJECT = /^\S{1,200}$/;
 

@@ -154,28 +154,26 @@ async function insertEvent(db: Knex, event: InstanceEventRecord) {
 }
 
 // Cursors are opaque to clients: the sort key of the last item, base64url-encoded.
+/**
+ * A page cursor: `<name>.<id>` of the last instance of the previous page, the keyset the next
+ * page starts after. Any value of this form is a valid position, whether or not that instance
+ * exists, so the API document can state the rule exactly.
+ */
+export const INSTANCE_CURSOR_PATTERN =
+  /^([a-z0-9-]{1,40})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 function encodeCursor(record: InstanceRecord): string {
-  return Buffer.from(JSON.stringify([record.name, record.id])).toString(
-    'base64url',
-  );
+  return `${record.name}.${record.id}`;
 }
 
 function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      value.every(v => typeof v === 'string')
-    ) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through to the error below
+  const match = INSTANCE_CURSOR_PATTERN.exec(cursor);
+  if (!match) {
+    throw new InputError(
+      'cursor is not valid: pass the nextCursor value of the previous page unchanged',
+    );
   }
-  throw new InputError(
-    'cursor is not valid: pass the nextCursor value of the previous page unchanged',
-  );
+  return [match[1], match[2]];
 }
 
 /** {@link InstanceStore} on the plugin's knex database (SQLite or PostgreSQL). */

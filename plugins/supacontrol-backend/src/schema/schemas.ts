@@ -7,13 +7,15 @@ import {
   validateInstanceName,
 } from '@supacontrol/plugin-supacontrol-common';
 import { z } from 'zod/v4';
+import { INSTANCE_CURSOR_PATTERN } from '../database/DatabaseInstanceStore';
 
 /**
  * The single source of the v1 API's shapes: requests are validated with these schemas, tests check
  * responses against them, and the OpenAPI document is generated from them.
  */
 
-const instanceName = z
+/** An instance name: in paths and in create bodies. The OpenAPI document spells the rule out. */
+export const instanceName = z
   .string({ error: `name must be a string of ${INSTANCE_NAME_RULE}` })
   .superRefine((value, ctx) => {
     const problem = validateInstanceName(value);
@@ -34,13 +36,15 @@ const entityRef = z
       'must be an entity ref such as group:default/team-a or user:default/jane',
   });
 
-const chartVersion = z
+/** A chart version; the document lists the allowed ones (`supacontrol.chart.allowedVersions`). */
+export const chartVersion = z
   .string({ error: 'chartVersion must be a string such as 0.1.0' })
   .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, {
     error: 'chartVersion must be a semantic version such as 0.1.0',
   });
 
-const planName = z
+/** A plan name; the document lists the configured plans (`supacontrol.plans`). */
+export const planName = z
   .string({
     error: 'plan must be a string naming one of the plans of GET /v1/plans',
   })
@@ -70,6 +74,7 @@ export const createInstanceBody = z
   )
   .meta({ title: 'CreateInstanceRequest' });
 
+/** The update body needs one field at least (`minProperties: 1` in the document). */
 export const updateInstanceBody = z
   .strictObject(
     {
@@ -110,13 +115,17 @@ export const restartInstanceBody = z
   )
   .meta({ title: 'RestartInstanceRequest' });
 
+/**
+ * What to rotate. `database` is accepted here and refused by the service with the reason; the
+ * document lists only what can be rotated.
+ */
+export const rotatableCredential = z.enum(ROTATABLE_CREDENTIALS, {
+  error: `what must be one of ${ROTATABLE_CREDENTIALS.join(', ')}`,
+});
+
 export const rotateCredentialsBody = z
   .strictObject(
-    {
-      what: z.enum(ROTATABLE_CREDENTIALS, {
-        error: `what must be one of ${ROTATABLE_CREDENTIALS.join(', ')}`,
-      }),
-    },
+    { what: rotatableCredential },
     { error: 'the request body must be a JSON object with "what"' },
   )
   .meta({ title: 'RotateCredentialsRequest' });
@@ -137,6 +146,9 @@ export const createInstanceHeaders = z.object({
     }),
 });
 
+const CURSOR_RULE =
+  'cursor is not valid: pass the nextCursor value of the previous page unchanged';
+
 export const listInstancesQuery = z.strictObject({
   limit: z.coerce
     .number({ error: 'limit must be a whole number from 1 to 100' })
@@ -145,13 +157,35 @@ export const listInstancesQuery = z.strictObject({
     .max(100, { error: 'limit must be a whole number from 1 to 100' })
     .default(20),
   cursor: z
-    .string({ error: 'cursor must be the nextCursor of the previous page' })
-    .min(1, { error: 'cursor must be the nextCursor of the previous page' })
-    .max(512, { error: 'cursor must be the nextCursor of the previous page' })
-    .optional(),
+    .string({ error: CURSOR_RULE })
+    .max(512, { error: CURSOR_RULE })
+    .regex(INSTANCE_CURSOR_PATTERN, { error: CURSOR_RULE })
+    .optional()
+    .meta({ description: 'The nextCursor of the previous page' }),
   owner: entityRef.optional(),
   status: instanceStatusSchema.optional(),
 });
+
+const KEY_LIFETIME_RULE =
+  "expiresInDays must be a whole number of days from 1 to supacontrol.apiKeys.maxLifetimeDays (365 by default), or 'never' (admins only)";
+
+/** How long a new API key lives; the document gives the configured maximum. */
+export const keyLifetimeDays = z
+  .union(
+    [
+      z
+        .number({ error: KEY_LIFETIME_RULE })
+        .int({ error: KEY_LIFETIME_RULE })
+        .min(1, { error: KEY_LIFETIME_RULE })
+        .max(365, { error: KEY_LIFETIME_RULE }),
+      z.literal('never'),
+    ],
+    { error: KEY_LIFETIME_RULE },
+  )
+  .meta({
+    description:
+      "Days until the key stops working, at most supacontrol.apiKeys.maxLifetimeDays; default supacontrol.apiKeys.defaultLifetimeDays (90). 'never' is for admins only.",
+  });
 
 const apiKeyScope = z.enum(API_KEY_SCOPES, {
   error: `scopes must contain only ${API_KEY_SCOPES.join(', ')}`,
@@ -177,16 +211,7 @@ export const createApiKeyBody = z
           error: 'scopes lists a scope more than once',
         })
         .optional(),
-      expiresAt: z
-        .union([z.literal('never'), z.iso.datetime({ offset: true })], {
-          error:
-            "expiresAt must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z, or 'never' (admins only)",
-        })
-        .optional()
-        .meta({
-          description:
-            "When the key stops working: at most supacontrol.apiKeys.maxLifetimeDays (365) ahead; default 90 days. 'never' is for admins only.",
-        }),
+      expiresInDays: keyLifetimeDays.optional(),
     },
     { error: 'the request body must be a JSON object with at least "name"' },
   )
@@ -404,13 +429,33 @@ export const apiKeyListSchema = z
   })
   .meta({ title: 'ApiKeyList' });
 
+/**
+ * Backstage's error body (`ErrorResponseBody` of `@backstage/errors`): the serialized error may
+ * carry more fields (`stack` outside production, `retryAfterSeconds` on a 429).
+ */
 export const errorSchema = z
   .object({
-    error: z.object({ name: z.string(), message: z.string() }),
+    error: z.looseObject({
+      name: z.string(),
+      message: z.string(),
+      stack: z.string().optional(),
+    }),
     request: z.object({ method: z.string(), url: z.string() }).optional(),
     response: z.object({ statusCode: z.number().int() }),
   })
   .meta({ title: 'Error' });
+
+const healthCheck = <S extends readonly [string, ...string[]]>(statuses: S) =>
+  z.strictObject({ status: z.enum(statuses), message: z.string().optional() });
+
+export const healthSchema = z
+  .strictObject({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    database: healthCheck(['ok', 'error']).extend({ client: z.string() }),
+    kubernetes: healthCheck(['ok', 'error', 'not-configured']),
+  })
+  .meta({ title: 'Health' });
 
 /** One line per problem, `field: message`, for an `InputError`. */
 export function describeIssues(error: z.ZodError, where: string): string {

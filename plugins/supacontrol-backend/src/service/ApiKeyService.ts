@@ -30,7 +30,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKeyStore } from '../database/ApiKeyStore';
 import { ApiKeyRecord } from '../database/types';
 import { apiKeyPermissionResourceRef } from '../permissions/rules';
-import { ApiKeyPolicy } from '../config/accessConfig';
+import { ApiKeyPolicy, DAY_MS } from '../config/accessConfig';
 import { auditOptionsOf, Caller, ClientInfo } from './callers';
 import { CatalogOwnership } from './CatalogOwnership';
 import { FailureLimiter, TooManyRequestsError } from './rateLimits';
@@ -122,12 +122,21 @@ export class ApiKeyService {
     });
   }
 
+  /** The longest lifetime a new key may have (`supacontrol.apiKeys.maxLifetimeDays`). */
+  get maxLifetimeDays(): number {
+    return Math.round(this.#policy.maxLifetimeMs / DAY_MS);
+  }
+
   /**
-   * Creates a key for the calling user. `expiresAt` is an ISO date-time at most
-   * `maxLifetime` ahead, `'never'` (admins only), or absent for the default lifetime.
+   * Creates a key for the calling user. `expiresInDays` is a whole number of days up to the
+   * maximum lifetime, `'never'` (admins only), or absent for the default lifetime.
    */
   async createKey(
-    input: { name: string; scopes?: ApiKeyScope[]; expiresAt?: string },
+    input: {
+      name: string;
+      scopes?: ApiKeyScope[];
+      expiresInDays?: number | 'never';
+    },
     caller: Caller,
   ): Promise<CreatedApiKey> {
     const auditorEvent = await this.#auditor.createEvent({
@@ -139,21 +148,23 @@ export class ApiKeyService {
       const user = this.#requireUser(caller, 'create API keys');
       const decision = await this.#manageDecision(user);
       const now = new Date();
+      const maxDays = this.maxLifetimeDays;
+      const defaultDays = Math.round(this.#policy.defaultLifetimeMs / DAY_MS);
       let expiresAt: Date | undefined;
-      if (input.expiresAt === 'never') {
+      if (input.expiresInDays === 'never') {
         if (decision.result !== AuthorizeResult.ALLOW) {
           throw new NotAllowedError(
-            `Only SupaControl admins may create keys that never expire; give expiresAt at most ${Math.round(
-              this.#policy.maxLifetimeMs / 86_400_000,
-            )} days ahead, or leave it out for ${Math.round(
-              this.#policy.defaultLifetimeMs / 86_400_000,
-            )} days`,
+            `Only SupaControl admins may create keys that never expire; give expiresInDays from 1 to ${maxDays}, or leave it out for ${defaultDays} days`,
           );
         }
       } else {
-        expiresAt = input.expiresAt
-          ? parseKeyExpiry(input.expiresAt, this.#policy.maxLifetimeMs, now)
-          : new Date(now.getTime() + this.#policy.defaultLifetimeMs);
+        const days = input.expiresInDays ?? defaultDays;
+        if (days > maxDays) {
+          throw new InputError(
+            `expiresInDays must be at most ${maxDays} (supacontrol.apiKeys.maxLifetimeDays); got ${days}`,
+          );
+        }
+        expiresAt = new Date(now.getTime() + days * DAY_MS);
       }
       const id = randomBytes(10).toString('hex').slice(0, 16);
       const secret = randomBytes(32).toString('base64url');
@@ -421,29 +432,4 @@ function auditOf(
 ): Pick<AuditorServiceCreateEventOptions, 'request' | 'meta'> {
   const audit = auditOptionsOf(caller);
   return { request: audit.request, meta: { ...audit.meta, ...meta } };
-}
-
-/** Validates the expiry of a new key: an ISO date-time in the future, at most `maxMs` ahead. */
-export function parseKeyExpiry(
-  value: string,
-  maxMs: number,
-  now = new Date(),
-): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError(
-      `expiresAt must be an ISO 8601 date-time or 'never'; got '${value}'`,
-    );
-  }
-  if (date.getTime() <= now.getTime()) {
-    throw new InputError(`expiresAt must be in the future; got '${value}'`);
-  }
-  if (date.getTime() > now.getTime() + maxMs) {
-    throw new InputError(
-      `expiresAt must be at most ${Math.round(
-        maxMs / 86_400_000,
-      )} days ahead; got '${value}'`,
-    );
-  }
-  return date;
 }

@@ -7,7 +7,7 @@ import { API_KEY_PREFIX } from '@supacontrol/plugin-supacontrol-common';
 import express, { NextFunction, Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v4';
-import { openApiDocument } from '../schema/openapi';
+import { createOpenApiDocument } from '../schema/openapi';
 import {
   apiKeyIdParam,
   createApiKeyBody,
@@ -47,6 +47,10 @@ export interface RouterOptions {
 /** A refusal with a status other than the ones `@backstage/errors` has a class for. */
 class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
+}
+
+class MethodNotAllowedError extends CustomErrorBase {
+  statusCode = 405;
 }
 
 function parse<T extends z.ZodType>(
@@ -106,6 +110,11 @@ export async function createRouter(
   const v1 = Router();
   router.use('/v1', v1);
 
+  const openApiDocument = createOpenApiDocument({
+    plans: instances.listPlans().map(plan => plan.name),
+    chartVersions: instances.chartVersions().versions,
+    maxKeyLifetimeDays: apiKeys.maxLifetimeDays,
+  });
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
@@ -337,6 +346,19 @@ export async function createRouter(
     await apiKeys.revokeKey(id, callerOf(res));
     res.status(204).end();
   });
+
+  // A documented path asked with a method it does not have: 405 naming the ones it has. These
+  // come after every route, so only methods no route took reach them.
+  for (const [path, methods] of Object.entries(openApiDocument.paths)) {
+    const allowed = Object.keys(methods).map(m => m.toUpperCase());
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    router.all(path.replace(/\{(\w+)\}/g, ':$1'), (req, res) => {
+      res.setHeader('Allow', allowed.join(', '));
+      throw new MethodNotAllowedError(
+        `${req.method} is not allowed here; use ${allowed.join(', ')}`,
+      );
+    });
+  }
 
   // Body-parser failures come as plain errors with a status; give them a message that says what to do.
   router.use(

@@ -87,9 +87,7 @@ export const CreateApiKeyDialog = (props: CreateApiKeyDialogProps) => {
       const key = await api.createApiKey({
         name: name.trim(),
         scopes,
-        expiresAt: days
-          ? new Date(Date.now() + days * 24 * 3600 * 1000).toISOString()
-          : 'never',
+        expiresInDays: days ?? 'never',
       });
       setCreated(key);
       onCreated();
