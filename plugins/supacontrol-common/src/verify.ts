@@ -24,19 +24,26 @@ export type VerifyTarget = Pick<
   'apiUrl' | 'studioUrl' | 'anonKey' | 'serviceRoleKey' | 'dashboard'
 >;
 
-type Fetch = typeof fetch;
-
 class StepError extends Error {}
 
-/** The parts of the WebSocket API the realtime check uses (browsers and Node.js 22 have it). */
-interface SocketLike {
+/**
+ * The parts of the WebSocket API the realtime check uses (browsers and Node.js 22 have it).
+ *
+ * @public
+ */
+export interface SocketLike {
   send(data: string): void;
   close(): void;
   addEventListener(type: string, listener: (event: any) => void): void;
 }
 
-interface VerifyOptions {
-  fetch?: Fetch;
+/**
+ * What `verifyInstance` uses to reach the instance; the defaults are the global ones.
+ *
+ * @public
+ */
+export interface VerifyOptions {
+  fetch?: typeof fetch;
   /** A WebSocket constructor; default the global one. */
   WebSocket?: new (url: string) => SocketLike;
   /** Per check; default 15 s. */

@@ -20,7 +20,7 @@ import StorageIcon from '@material-ui/icons/Storage';
 import { supacontrolApiRef, SupaControlClient } from './api';
 import { instanceRouteRef, rootRouteRef, settingsRouteRef } from './routes';
 
-/** The {@link SupaControlApi} implementation as an extension. @alpha */
+/** The `SupaControlApi` implementation (`SupaControlClient`) as an extension. @alpha */
 export const supacontrolApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({

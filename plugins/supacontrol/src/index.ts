@@ -16,6 +16,7 @@ export { supacontrolApiRef, SupaControlClient } from './api';
 export type {
   InstanceCredentials,
   ListInstancesQuery,
+  LogsQuery,
   SupaControlApi,
 } from './api';
 export {
