@@ -113,6 +113,17 @@ export interface Config {
         windowSeconds?: number;
       };
     };
+    /**
+     * Owners are notified (Backstage notifications plugin) when an instance becomes Running,
+     * Failed or Deleted and when an API key expires within 7 days; open pages get each status
+     * change as a signal (Backstage signals plugin). Both need those backends installed.
+     */
+    notifications?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** Publish status changes on the `supacontrol:instances` signal channel. Default true. */
+      signals?: boolean;
+    };
     reconcile?: {
       /** False: this replica only serves the API. Default true. */
       enabled?: boolean;

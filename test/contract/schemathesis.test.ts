@@ -3,13 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { freePort } from '../lifecycle/backendProcess';
-import {
-  HOST_ENV,
-  startInstalledBackend,
-} from '../production/installedBackend';
-import { testHelmPath, testKubeconfigPath } from '../src/testBed';
+import { HOST_ENV } from '../production/installedBackend';
+import { PortalBackend, startPortalBackend } from '../lifecycle/portalBackend';
 
 /*
  * The API contract, checked by Schemathesis (PyPI, pinned in requirements.txt) against a live
@@ -27,7 +22,6 @@ import { testHelmPath, testKubeconfigPath } from '../src/testBed';
 
 jest.setTimeout(900_000);
 
-const root = join(__dirname, '../..');
 const requirements = join(__dirname, 'requirements.txt');
 
 /** Schemathesis in a virtualenv of its own, cached by the hash of requirements.txt. */
@@ -144,68 +138,33 @@ function counts(output: string) {
 
 describe('the API contract (Schemathesis against a live backend)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'supacontrol-contract-'));
-  let backend: ReturnType<typeof startInstalledBackend> | undefined;
+  let backend: PortalBackend | undefined;
   let url = '';
   let binary = '';
 
   beforeAll(async () => {
     binary = schemathesisBinary();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        app: { baseUrl: url },
-        backend: {
-          baseUrl: url,
-          listen: { host: '127.0.0.1', port },
-          database: {
-            client: 'better-sqlite3',
-            connection: { directory: join(dir, 'sqlite') },
-          },
+    backend = await startPortalBackend({
+      supacontrol: {
+        reconcile: { enabled: false },
+        limits: { requestsPerMinute: 1_000_000 },
+        // Below the default, so that the document's maximum is the configured one.
+        apiKeys: {
+          maxLifetimeDays: 200,
+          // Schemathesis presents wrong keys on purpose; they must keep getting 401, not 429.
+          failedAttempts: { perKey: 1000, perClient: 100_000 },
         },
-        supacontrol: {
-          kubernetes: { kubeconfigPath: testKubeconfigPath() },
-          helm: { binary: testHelmPath() },
-          reconcile: { enabled: false },
-          limits: { requestsPerMinute: 1_000_000 },
-          // Below the default, so that the document's maximum is the configured one.
-          apiKeys: {
-            maxLifetimeDays: 200,
-            // Schemathesis presents wrong keys on purpose; they must keep getting 401, not 429.
-            failedAttempts: { perKey: 1000, perClient: 100_000 },
+        plans: {
+          small: {
+            default: true,
+            description: 'Test bed plan',
+            values: { persistence: { enabled: false } },
           },
-          plans: {
-            small: {
-              default: true,
-              description: 'Test bed plan',
-              values: { persistence: { enabled: false } },
-            },
-            large: { description: 'Another plan', values: {} },
-          },
+          large: { description: 'Another plan', values: {} },
         },
-      }),
-    );
-    backend = startInstalledBackend({
-      command: 'node',
-      args: [
-        '--require',
-        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-        join(root, 'packages/backend/src/index.ts'),
-        '--config',
-        join(root, 'backstage.yaml'),
-        '--config',
-        join(root, 'backstage.development.yaml'),
-        '--config',
-        config,
-      ],
-      cwd: join(root, 'packages/backend'),
-      // Guest sign-in answers only in development mode.
-      env: { ...HOST_ENV, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
-      url,
+      },
     });
-    await backend.ready();
+    url = backend.url;
   });
 
   afterAll(async () => {
@@ -213,11 +172,7 @@ describe('the API contract (Schemathesis against a live backend)', () => {
   });
 
   it('finds no failure with every check but use-after-free, as an API key and as a user token', async () => {
-    const refresh = await fetch(`${url}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    expect(refresh.status).toBe(200);
-    const token: string = (await refresh.json()).backstageIdentity.token;
+    const token = await backend!.guestToken();
     const created = await fetch(`${url}/api/supacontrol/v1/api-keys`, {
       method: 'POST',
       headers: {

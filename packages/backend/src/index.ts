@@ -1,3 +1,5 @@
+// First: metrics must be set up before any plugin asks for a meter.
+import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
@@ -26,6 +28,13 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@supacontrol/plugin-scaffolder-backend-module-supacontrol'),
 );
+
+// Notifications (the bell in the portal) and Signals (pushes to open pages), which SupaControl
+// uses to tell owners about their instances and to update pages without polling. Events carry
+// signals between replicas.
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 // Permissions, decided by SupaControl's policy.
 backend.add(import('@backstage/plugin-permission-backend'));

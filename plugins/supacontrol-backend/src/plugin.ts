@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   SUPACONTROL_PLUGIN_ID,
   supacontrolApiKeyManagePermission,
@@ -36,6 +39,8 @@ import { KubernetesClient } from './kubernetes/KubernetesClient';
 import { INSTANCE_SECRET_NAME } from './lifecycle/instanceSecret';
 import { InstanceDriver } from './lifecycle/InstanceDriver';
 import { InstanceReconciler } from './lifecycle/InstanceReconciler';
+import { InstanceNotifier } from './notify/InstanceNotifier';
+import { SupaControlMetrics } from './telemetry/SupaControlMetrics';
 
 /**
  * The SupaControl backend plugin, mounted at `/api/supacontrol`.
@@ -60,6 +65,9 @@ export const supacontrolPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        metrics: metricsServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         assertNoGuestWithPostgres(deps.config);
@@ -68,6 +76,17 @@ export const supacontrolPlugin = createBackendPlugin({
         const client = await migrateSupaControlDatabase(database);
         const instanceStore = DatabaseInstanceStore.create({ client });
         const apiKeyStore = DatabaseApiKeyStore.create({ client });
+        const metrics = SupaControlMetrics.create({
+          metrics: deps.metrics,
+          store: instanceStore,
+        });
+        const notifier = InstanceNotifier.create({
+          notifications: config.notifications.enabled
+            ? deps.notifications
+            : undefined,
+          signals: config.notifications.signals ? deps.signals : undefined,
+          logger: deps.logger,
+        });
 
         permissionsRegistry.addPermissions([
           supacontrolInstanceCreatePermission,
@@ -92,12 +111,17 @@ export const supacontrolPlugin = createBackendPlugin({
         let driver: InstanceDriver | undefined;
         let reconciler: InstanceReconciler | undefined;
         if (config.kubernetes) {
-          kubernetes = KubernetesClient.create(config.kubernetes);
+          kubernetes = KubernetesClient.create(config.kubernetes, {
+            onRequest: (verb, outcome) =>
+              metrics.kubernetesRequest(verb, outcome),
+          });
           const helm = HelmClient.create({
             binary: config.helm.binary,
             timeoutMs: config.helm.timeoutMs,
             kubeconfigPath: kubernetes.kubeconfigPath,
             kubeContext: kubernetes.context,
+            onCommand: (command, seconds, outcome) =>
+              metrics.helmCommand(command, seconds, outcome),
           });
           deps.lifecycle.addShutdownHook(() => helm.killAll());
           driver = InstanceDriver.create({ kube: kubernetes, helm, config });
@@ -115,6 +139,24 @@ export const supacontrolPlugin = createBackendPlugin({
               config,
               logger: deps.logger,
               cache,
+              observer: {
+                passDone: (seconds, report, outcome) =>
+                  metrics.passDone(seconds, report.worked, outcome),
+                stepDone: (step, seconds, outcome) =>
+                  metrics.stepDone(step, seconds, outcome),
+                statusChanged: (record, from, message) => {
+                  if (
+                    record.status === 'Running' &&
+                    (from === 'Provisioning' || from === 'Pending')
+                  ) {
+                    metrics.createdToRunning(
+                      (Date.now() - record.createdAt.getTime()) / 1000,
+                      record.plan,
+                    );
+                  }
+                  notifier.statusChanged(record, from, message);
+                },
+              },
             });
             const started = reconciler;
             deps.lifecycle.addStartupHook(() =>
@@ -128,6 +170,15 @@ export const supacontrolPlugin = createBackendPlugin({
           );
         }
 
+        // A change made through the API: the reconciler takes it up, open pages read it again.
+        const changed = (name: string) => {
+          reconciler?.trigger(name);
+          instanceStore
+            .getInstance(name)
+            .then(record => record && notifier.signal(record))
+            .catch(() => {});
+        };
+
         const authorizer = InstanceAuthorizer.create({
           permissions: deps.permissions,
           permissionsRegistry,
@@ -140,7 +191,7 @@ export const supacontrolPlugin = createBackendPlugin({
           logger: deps.logger,
           config,
           driver,
-          onChange: name => reconciler?.trigger(name),
+          onChange: changed,
         });
         const operations = InstanceOperations.create({
           store: instanceStore,
@@ -148,7 +199,7 @@ export const supacontrolPlugin = createBackendPlugin({
           auditor: deps.auditor,
           logger: deps.logger,
           config,
-          onChange: name => reconciler?.trigger(name),
+          onChange: changed,
           toInstance: record => toInstance(record, config),
         });
         const apiKeys = ApiKeyService.create({
@@ -164,6 +215,30 @@ export const supacontrolPlugin = createBackendPlugin({
             cacheMs: config.apiKeys.ownershipCacheMs,
           }),
           policy: config.apiKeys,
+          onAuthentication: outcome => metrics.apiKeyAuthentication(outcome),
+        });
+        // Owners hear of keys that stop working within a week, once per key (any replica).
+        await deps.scheduler.scheduleTask({
+          id: 'supacontrol-api-key-expiry',
+          scope: 'global',
+          frequency: { hours: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            const now = new Date();
+            const keys = await apiKeyStore.claimExpiringKeys(
+              new Date(now.getTime() + 7 * 86_400_000),
+              now,
+            );
+            for (const key of keys) {
+              await notifier.keyExpiresSoon(key, now).catch(error =>
+                deps.logger.warn('Could not send an API key expiry notice', {
+                  keyId: key.id,
+                  error: String(error),
+                }),
+              );
+            }
+          },
         });
 
         httpRouter.use(
@@ -185,6 +260,7 @@ export const supacontrolPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,
             requestsPerMinute: config.limits.requestsPerMinute,
+            metrics,
           }),
         );
         // Load balancers and the portal's status view probe this without a user.

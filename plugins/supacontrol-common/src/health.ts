@@ -40,3 +40,21 @@ export interface HealthResponse {
     message?: string;
   };
 }
+
+/**
+ * The Signals channel on which the backend publishes each instance's status change, to the
+ * instance's owner and creator. The message is {@link InstanceStatusSignal}.
+ *
+ * @public
+ */
+export const INSTANCE_SIGNAL_CHANNEL = 'supacontrol:instances';
+
+/**
+ * A message on {@link INSTANCE_SIGNAL_CHANNEL}: which instance changed, and its status now.
+ *
+ * @public
+ */
+export type InstanceStatusSignal = {
+  name: string;
+  status: string;
+};

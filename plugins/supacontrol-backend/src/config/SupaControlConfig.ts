@@ -63,6 +63,8 @@ export interface SupaControlConfig {
     /** How long a release may take to become ready before the instance is Failed or Degraded. */
     progressDeadlineMs: number;
   };
+  /** Notifications to owners and status signals to open pages (both best effort). */
+  notifications: { enabled: boolean; signals: boolean };
   /** Public URLs: `https://<name>.<domain>` and `https://studio-<name>.<domain>`. */
   ingress?: {
     domain: string;
@@ -486,6 +488,10 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
     helm: {
       binary: root?.getOptionalString('helm.binary') ?? 'helm',
       timeoutMs: positive(root, 'helm.timeoutSeconds', 300, 3600) * 1000,
+    },
+    notifications: {
+      enabled: root?.getOptionalBoolean('notifications.enabled') ?? true,
+      signals: root?.getOptionalBoolean('notifications.signals') ?? true,
     },
     reconcile: {
       enabled: root?.getOptionalBoolean('reconcile.enabled') ?? true,

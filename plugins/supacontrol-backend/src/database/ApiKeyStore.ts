@@ -13,4 +13,9 @@ export interface ApiKeyStore {
   /** Revokes every live key of `owner`; answers how many. */
   revokeKeysOf(owner: string, at: Date): Promise<number>;
   touchKey(id: string, at: Date): Promise<void>;
+  /**
+   * Marks the live keys that expire before `before` and whose owners were not yet told, and
+   * answers them: each key is answered once, by one replica.
+   */
+  claimExpiringKeys(before: Date, now: Date): Promise<ApiKeyRecord[]>;
 }

@@ -81,6 +81,26 @@ export class DatabaseApiKeyStore implements ApiKeyStore {
       .update({ revoked_at: at });
   }
 
+  async claimExpiringKeys(before: Date, now: Date): Promise<ApiKeyRecord[]> {
+    const due = await this.#db('api_keys')
+      .whereNull('revoked_at')
+      .whereNull('expiry_notified_at')
+      .whereNotNull('expires_at')
+      .where('expires_at', '>', now)
+      .where('expires_at', '<=', before)
+      .select('*');
+    const claimed: ApiKeyRecord[] = [];
+    for (const row of due) {
+      // Conditional: of two replicas running this at once, one takes each key.
+      const taken = await this.#db('api_keys')
+        .where({ id: row.id })
+        .whereNull('expiry_notified_at')
+        .update({ expiry_notified_at: now });
+      if (taken === 1) claimed.push(fromRow(row));
+    }
+    return claimed;
+  }
+
   async touchKey(id: string, at: Date): Promise<void> {
     await this.#db('api_keys').where({ id }).update({ last_used_at: at });
   }

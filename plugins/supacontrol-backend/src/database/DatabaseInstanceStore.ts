@@ -12,6 +12,7 @@ import {
   InstanceStore,
   LeaseLostError,
 } from './InstanceStore';
+import { InstanceStatus } from '@supacontrol/plugin-supacontrol-common';
 import {
   InstanceEventRecord,
   InstanceRecord,
@@ -461,6 +462,22 @@ export class DatabaseInstanceStore implements InstanceStore {
       );
     if (names) query.whereIn('name', names);
     return (await query).map(fromRow);
+  }
+
+  async countByStatusAndPlan(): Promise<
+    { status: InstanceStatus; plan: string; count: number }[]
+  > {
+    const rows: { status: string; plan: string; count: string | number }[] =
+      await this.#db('instances')
+        .whereNull('deleted_at')
+        .select('status', 'plan')
+        .count({ count: '*' })
+        .groupBy('status', 'plan');
+    return rows.map(row => ({
+      status: row.status as InstanceStatus,
+      plan: String(row.plan),
+      count: Number(row.count),
+    }));
   }
 
   async renewLease(

@@ -1,4 +1,5 @@
 import { CustomErrorBase } from '@backstage/errors';
+import { InstanceStatus } from '@supacontrol/plugin-supacontrol-common';
 import {
   InstanceEventRecord,
   InstanceRecord,
@@ -104,6 +105,10 @@ export interface InstanceStore {
    * so that a pass can leave the steady ones alone without claiming each.
    */
   listReconcilable(names?: string[]): Promise<InstanceRecord[]>;
+  /** How many live (not deleted) instances there are of each status and plan. */
+  countByStatusAndPlan(): Promise<
+    { status: InstanceStatus; plan: string; count: number }[]
+  >;
   /** Queries sent on the store's database client so far (by anything that uses the client). */
   readonly queryCount: number;
   /**

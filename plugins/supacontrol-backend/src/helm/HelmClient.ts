@@ -43,6 +43,16 @@ export interface HelmClientOptions {
   kubeconfigPath?: string;
   kubeContext?: string;
   timeoutMs: number;
+  /**
+   * Called when a helm command ends (not when it is stopped by its signal), with its subcommand,
+   * duration and outcome (for metrics). `helm status` of a missing release is a success: it is
+   * how the reconciler learns there is none.
+   */
+  onCommand?: (
+    command: string,
+    seconds: number,
+    outcome: 'success' | 'failure',
+  ) => void;
 }
 
 /** What a call stopped by its signal rejects with: the signal's reason, if it is an error. */
@@ -223,8 +233,12 @@ export class HelmClient {
   }
 
   #run(args: string[], options: HelmCallOptions = {}): Promise<string> {
-    const { binary, kubeconfigPath, kubeContext, timeoutMs } = this.#options;
+    const { binary, kubeconfigPath, kubeContext, timeoutMs, onCommand } =
+      this.#options;
     const { signal } = options;
+    const started = performance.now();
+    const ended = (outcome: 'success' | 'failure') =>
+      onCommand?.(args[0], (performance.now() - started) / 1000, outcome);
     const fullArgs = [...args];
     if (kubeconfigPath) fullArgs.push('--kubeconfig', kubeconfigPath);
     if (kubeContext) fullArgs.push('--kube-context', kubeContext);
@@ -251,6 +265,11 @@ export class HelmClient {
           if (error && signal?.aborted) {
             reject(stopped(args, signal));
           } else if (error) {
+            ended(
+              args[0] === 'status' && /release: not found/.test(String(stderr))
+                ? 'success'
+                : 'failure',
+            );
             const text = String(stderr).trim() || error.message;
             reject(
               new HelmError(
@@ -263,6 +282,7 @@ export class HelmClient {
               ),
             );
           } else {
+            ended('success');
             resolve(String(stdout));
           }
         },

@@ -74,6 +74,18 @@ function isConflict(error: unknown): boolean {
   return error instanceof ApiException && error.code === 409;
 }
 
+/** How a request ended, as a metric attribute: the HTTP status class, or why there was none. */
+function requestOutcome(error: unknown): string {
+  if (error instanceof ApiException) {
+    if (error.code === 404) return 'not_found';
+    if (error.code === 409) return 'conflict';
+    return error.code >= 500 ? 'server_error' : 'client_error';
+  }
+  return (error as { code?: string })?.code === 'ETIMEDOUT'
+    ? 'timeout'
+    : 'network_error';
+}
+
 /** A short message of an API error, for conditions and `lastError` (never a response body dump). */
 export function describeKubernetesError(error: unknown): string {
   if (error instanceof ApiException) {
@@ -108,8 +120,15 @@ export class KubernetesClient {
   readonly context?: string;
   #requests = 0;
   #watchRequests = 0;
+  readonly #onRequest?: (verb: string, outcome: string) => void;
 
-  static create(connection: ClusterConnection): KubernetesClient {
+  static create(
+    connection: ClusterConnection,
+    options: {
+      /** Called after each API request, with its verb and outcome (for metrics). */
+      onRequest?: (verb: string, outcome: string) => void;
+    } = {},
+  ): KubernetesClient {
     const kc = new KubeConfig();
     if (connection.type === 'in-cluster') {
       kc.loadFromCluster();
@@ -128,6 +147,7 @@ export class KubernetesClient {
       kc,
       connection.type === 'kubeconfig' ? connection.path : undefined,
       connection.type === 'kubeconfig' ? kc.getCurrentContext() : undefined,
+      options.onRequest,
     );
   }
 
@@ -135,7 +155,9 @@ export class KubernetesClient {
     kc: KubeConfig,
     kubeconfigPath?: string,
     context?: string,
+    onRequest?: (verb: string, outcome: string) => void,
   ) {
+    this.#onRequest = onRequest;
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
@@ -174,23 +196,27 @@ export class KubernetesClient {
       limit: options.limit,
       _continue: options.continueToken,
     };
-    const list = await this.#call(async () => {
-      switch (collection.kind) {
-        case 'namespaces':
-          return this.#core.listNamespace(params);
-        case 'deployments':
-          return this.#apps.listDeploymentForAllNamespaces(params);
-        case 'statefulsets':
-          return this.#apps.listStatefulSetForAllNamespaces(params);
-        case 'secrets':
-          return this.#core.listNamespacedSecret({
-            ...params,
-            namespace: collection.namespace,
-          });
-        default:
-          throw new Error('unknown collection');
-      }
-    }, true);
+    const list = await this.#call(
+      'list',
+      async () => {
+        switch (collection.kind) {
+          case 'namespaces':
+            return this.#core.listNamespace(params);
+          case 'deployments':
+            return this.#apps.listDeploymentForAllNamespaces(params);
+          case 'statefulsets':
+            return this.#apps.listStatefulSetForAllNamespaces(params);
+          case 'secrets':
+            return this.#core.listNamespacedSecret({
+              ...params,
+              namespace: collection.namespace,
+            });
+          default:
+            throw new Error('unknown collection');
+        }
+      },
+      true,
+    );
     return {
       items: list.items as KubernetesObject[],
       resourceVersion: list.metadata?.resourceVersion ?? '',
@@ -214,6 +240,7 @@ export class KubernetesClient {
     done: (error: unknown) => void,
   ): Promise<{ stop(): void }> {
     this.#watchRequests += 1;
+    this.#onRequest?.('watch', 'success');
     const controller = await this.#watch.watch(
       watchPath(collection),
       {
@@ -228,7 +255,11 @@ export class KubernetesClient {
     return { stop: () => controller.abort() };
   }
 
-  async #call<T>(fn: () => Promise<T>, informer = false): Promise<T> {
+  async #call<T>(
+    verb: string,
+    fn: () => Promise<T>,
+    informer = false,
+  ): Promise<T> {
     if (informer) this.#watchRequests += 1;
     else this.#requests += 1;
     // @kubernetes/client-node sets no timeout: a request to an apiserver that stopped answering
@@ -250,7 +281,12 @@ export class KubernetesClient {
       );
     });
     try {
-      return await Promise.race([fn(), timeout]);
+      const result = await Promise.race([fn(), timeout]);
+      this.#onRequest?.(verb, 'success');
+      return result;
+    } catch (error) {
+      this.#onRequest?.(verb, requestOutcome(error));
+      throw error;
     } finally {
       clearTimeout(timer);
     }
@@ -262,7 +298,7 @@ export class KubernetesClient {
    * the apiserver keeps itself). Each as a /32, for the chart's egress `deny` list.
    */
   async apiServerCidrs(): Promise<string[]> {
-    const service = await this.#call(() =>
+    const service = await this.#call('get', () =>
       this.#core.readNamespacedService({
         namespace: 'default',
         name: 'kubernetes',
@@ -270,7 +306,7 @@ export class KubernetesClient {
     );
     // An apiserver that advertises no routable address (one on loopback, as on our test bed)
     // publishes no EndpointSlice: then the ClusterIP is the only way pods reach it.
-    const slice = await this.#call(() =>
+    const slice = await this.#call('get', () =>
       this.#discovery.readNamespacedEndpointSlice({
         namespace: 'default',
         name: 'kubernetes',
@@ -294,12 +330,12 @@ export class KubernetesClient {
 
   /** Cheap reachability check for the health endpoint. */
   async version(): Promise<void> {
-    await this.#call(() => this.#core.listNamespace({ limit: 1 }));
+    await this.#call('list', () => this.#core.listNamespace({ limit: 1 }));
   }
 
   /** The user name the cluster knows SupaControl by (SelfSubjectReview). */
   async whoAmI(): Promise<string> {
-    const review = await this.#call(() =>
+    const review = await this.#call('create', () =>
       this.#authn.createSelfSubjectReview({
         body: {
           apiVersion: 'authentication.k8s.io/v1',
@@ -318,7 +354,7 @@ export class KubernetesClient {
 
   async getNamespace(name: string): Promise<V1Namespace | undefined> {
     try {
-      return await this.#call(() => this.#core.readNamespace({ name }));
+      return await this.#call('get', () => this.#core.readNamespace({ name }));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -327,7 +363,7 @@ export class KubernetesClient {
 
   async deleteNamespace(name: string): Promise<void> {
     try {
-      await this.#call(() => this.#core.deleteNamespace({ name }));
+      await this.#call('delete', () => this.#core.deleteNamespace({ name }));
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -335,7 +371,7 @@ export class KubernetesClient {
 
   /** Server-side apply: creates or updates the fields SupaControl owns, leaves the rest alone. */
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
-    return this.#call(() =>
+    return this.#call('patch', () =>
       this.#objects.patch(
         object,
         undefined,
@@ -352,7 +388,7 @@ export class KubernetesClient {
     name: string,
   ): Promise<V1Secret | undefined> {
     try {
-      return await this.#call(() =>
+      return await this.#call('get', () =>
         this.#core.readNamespacedSecret({ namespace, name }),
       );
     } catch (error) {
@@ -365,7 +401,7 @@ export class KubernetesClient {
   async createSecretIfMissing(secret: V1Secret): Promise<V1Secret> {
     const namespace = secret.metadata!.namespace!;
     try {
-      return await this.#call(() =>
+      return await this.#call('create', () =>
         this.#core.createNamespacedSecret({ namespace, body: secret }),
       );
     } catch (error) {
@@ -377,7 +413,7 @@ export class KubernetesClient {
   }
 
   async replaceSecret(secret: V1Secret): Promise<V1Secret> {
-    return this.#call(() =>
+    return this.#call('update', () =>
       this.#core.replaceNamespacedSecret({
         namespace: secret.metadata!.namespace!,
         name: secret.metadata!.name!,
@@ -387,7 +423,7 @@ export class KubernetesClient {
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
-    const list = await this.#call(() =>
+    const list = await this.#call('list', () =>
       this.#core.listNamespacedPod({ namespace, labelSelector }),
     );
     return list.items;
@@ -395,7 +431,7 @@ export class KubernetesClient {
 
   /** The namespace's events (core/v1, which also shows those recorded through events.k8s.io). */
   async listEvents(namespace: string): Promise<CoreV1Event[]> {
-    const list = await this.#call(() =>
+    const list = await this.#call('list', () =>
       this.#core.listNamespacedEvent({ namespace }),
     );
     return list.items;
@@ -407,7 +443,7 @@ export class KubernetesClient {
     pod: string,
     options: PodLogOptions,
   ): Promise<string> {
-    return this.#call(() =>
+    return this.#call('get', () =>
       this.#core.readNamespacedPodLog({
         namespace,
         name: pod,
@@ -430,7 +466,7 @@ export class KubernetesClient {
     out: Writable,
     signal: AbortSignal,
   ): Promise<void> {
-    const controller = await this.#call(() =>
+    const controller = await this.#call('get', () =>
       this.#log.log(namespace, pod, options.container, out, {
         follow: true,
         tailLines: options.tailLines,
@@ -466,10 +502,10 @@ export class KubernetesClient {
   }> {
     const labelSelector = LABELS.instance;
     const [deployments, statefulSets] = await Promise.all([
-      this.#call(() =>
+      this.#call('list', () =>
         this.#apps.listDeploymentForAllNamespaces({ labelSelector }),
       ),
-      this.#call(() =>
+      this.#call('list', () =>
         this.#apps.listStatefulSetForAllNamespaces({ labelSelector }),
       ),
     ]);

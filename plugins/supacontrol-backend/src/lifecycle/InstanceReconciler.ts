@@ -32,6 +32,32 @@ import {
 import { keepLease } from './leaseKeeper';
 import { assertTransition } from './stateMachine';
 import { isTransientError } from './transientErrors';
+import type {
+  LifecycleStep,
+  Outcome as MetricOutcome,
+} from '../telemetry/SupaControlMetrics';
+
+/**
+ * What the reconciler reports as it goes, for metrics, notifications and signals. Called after
+ * the write it reports has succeeded; a throwing observer does not stop the reconciler.
+ */
+export interface ReconcileObserver {
+  passDone?(seconds: number, report: PassReport, outcome: MetricOutcome): void;
+  stepDone?(step: LifecycleStep, seconds: number, outcome: MetricOutcome): void;
+  /** A status change written by the reconciler; `record` is the instance as written. */
+  statusChanged?(
+    record: InstanceRecord,
+    from: InstanceStatus,
+    message: string,
+  ): void;
+}
+
+/** The lifecycle steps measured, by the condition each one sets. */
+const MEASURED_STEPS: Record<string, LifecycleStep> = {
+  NamespaceReady: 'namespace',
+  SecretReady: 'secret',
+  ReleaseDeployed: 'release',
+};
 
 const TASK_ID = 'supacontrol-reconcile';
 const ACTOR = 'supacontrol:reconciler';
@@ -136,6 +162,7 @@ export class InstanceReconciler {
   readonly #config: SupaControlConfig;
   readonly #logger: LoggerService;
   readonly #cache?: ClusterCache;
+  readonly #observer: ReconcileObserver;
   readonly #owner = `reconciler-${randomUUID()}`;
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Names triggered since the last coalesced pass. */
@@ -163,6 +190,7 @@ export class InstanceReconciler {
      * cluster; with them a pass over steady instances makes no request at all.
      */
     cache?: ClusterCache;
+    observer?: ReconcileObserver;
   }): InstanceReconciler {
     return new InstanceReconciler(options);
   }
@@ -175,6 +203,16 @@ export class InstanceReconciler {
     this.#config = options.config;
     this.#logger = options.logger;
     this.#cache = options.cache;
+    this.#observer = options.observer ?? {};
+  }
+
+  /** Tells the observer, which must never break a pass. */
+  #observe(report: (observer: ReconcileObserver) => void) {
+    try {
+      report(this.#observer);
+    } catch (error) {
+      this.#logger.warn('Reconcile observer failed', { error: String(error) });
+    }
   }
 
   /** Registers the periodic pass as a global scheduler task (one replica at a time runs it). */
@@ -234,6 +272,31 @@ export class InstanceReconciler {
    * while its instance waits in a queue (and another pass takes it a second time).
    */
   async reconcileAll(options?: { names?: string[] }): Promise<PassReport> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const report = await this.#reconcileAll(options);
+      this.#observe(o => o.passDone?.(seconds(), report, 'success'));
+      return report;
+    } catch (error) {
+      this.#observe(o =>
+        o.passDone?.(
+          seconds(),
+          {
+            instances: 0,
+            settled: 0,
+            worked: 0,
+            kubernetesRequests: 0,
+            databaseQueries: 0,
+          },
+          'failure',
+        ),
+      );
+      throw error;
+    }
+  }
+
+  async #reconcileAll(options?: { names?: string[] }): Promise<PassReport> {
     const report: PassReport = {
       instances: 0,
       settled: 0,
@@ -451,7 +514,9 @@ export class InstanceReconciler {
       try {
         const outcome =
           record.desiredState === 'deleted'
-            ? await this.#reconcileDeletion(claim, record)
+            ? await this.#measured('deletion', () =>
+                this.#reconcileDeletion(claim, record),
+              )
             : await this.#reconcileRunning(claim, record, workloads);
         waiting = outcome.waiting;
         pollMs = jitter(outcome.pollMs ?? POLL_MS);
@@ -642,7 +707,36 @@ export class InstanceReconciler {
     this.#logger.info(`Instance ${record.name}: ${record.status} → ${to}`, {
       instance: record.name,
     });
+    this.#observe(o => o.statusChanged?.(updated, record.status, message));
+    if (to === 'Running' || (to === 'Failed' && record.status !== 'Deleting')) {
+      // Readiness: from the release being applied to every component ready (or the deadline).
+      const since = this.#waitingSince(record);
+      if (since !== undefined && record.observedGeneration > 0) {
+        const seconds = (now.getTime() - since) / 1000;
+        this.#observe(o =>
+          o.stepDone?.(
+            'readiness',
+            seconds,
+            to === 'Running' ? 'success' : 'failure',
+          ),
+        );
+      }
+    }
     return updated;
+  }
+
+  /** Runs a step and reports its duration and outcome. */
+  async #measured<T>(step: LifecycleStep, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const result = await run();
+      this.#observe(o => o.stepDone?.(step, seconds(), 'success'));
+      return result;
+    } catch (error) {
+      this.#observe(o => o.stepDone?.(step, seconds(), 'failure'));
+      throw error;
+    }
   }
 
   /** A history entry by the reconciler, written with a fenced write. */
@@ -679,7 +773,20 @@ export class InstanceReconciler {
     });
     failpoint(`${type}:before`);
     failpoint(`${type}:during`, 300);
-    await run();
+    const measured = MEASURED_STEPS[type];
+    const started = performance.now();
+    const ended = (outcome: MetricOutcome) =>
+      measured &&
+      this.#observe(o =>
+        o.stepDone?.(measured, (performance.now() - started) / 1000, outcome),
+      );
+    try {
+      await run();
+    } catch (error) {
+      ended('failure');
+      throw error;
+    }
+    ended('success');
     failpoint(`${type}:after`);
     current = await this.#write(claim, {
       conditions: setCondition(current.conditions, {

@@ -87,6 +87,7 @@ export class ApiKeyService {
     { keyId: string; at: number; digest: Buffer }
   >();
   readonly #lastTouched = new Map<string, number>();
+  readonly #onAuthentication: (outcome: string) => void;
   readonly #failuresPerKey: FailureLimiter;
   readonly #failuresPerClient: FailureLimiter;
 
@@ -98,6 +99,8 @@ export class ApiKeyService {
     logger: LoggerService;
     ownership: CatalogOwnership;
     policy: ApiKeyPolicy;
+    /** Called with the outcome of each authentication (for metrics): success, or why not. */
+    onAuthentication?: (outcome: string) => void;
   }): ApiKeyService {
     return new ApiKeyService(options);
   }
@@ -109,6 +112,7 @@ export class ApiKeyService {
     this.#logger = options.logger;
     this.#ownership = options.ownership;
     this.#policy = options.policy;
+    this.#onAuthentication = options.onAuthentication ?? (() => {});
     const ruleset = options.permissionsRegistry.getPermissionRuleset(
       apiKeyPermissionResourceRef,
     );
@@ -341,12 +345,14 @@ export class ApiKeyService {
       this.#lastTouched.set(id, now);
       await this.#store.touchKey(id, new Date(now));
     }
+    this.#onAuthentication('success');
     return { kind: 'key', key: record, ownershipRefs, client };
   }
 
   #refuseIfBlocked(limiter: FailureLimiter, key: string, what: string) {
     const seconds = limiter.blockedFor(key);
     if (seconds > 0) {
+      this.#onAuthentication('blocked');
       throw new TooManyRequestsError(
         `Too many failed API key attempts from ${what}; try again in ${seconds} s`,
         seconds,
@@ -365,6 +371,8 @@ export class ApiKeyService {
     counts = true,
   ) {
     const address = client.address ?? 'unknown';
+    // 'malformed key' → malformed_key, 'owner not in the catalog' → owner_not_in_the_catalog
+    this.#onAuthentication(reason.replace(/\s+/g, '_'));
     if (counts) {
       const keyBlocked = keyId ? this.#failuresPerKey.fail(keyId) : false;
       const clientBlocked = this.#failuresPerClient.fail(address);

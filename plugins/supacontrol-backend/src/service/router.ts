@@ -30,6 +30,7 @@ import { InstanceOperations } from './InstanceOperations';
 import { InstanceObservability } from './InstanceObservability';
 import { InstanceService } from './InstanceService';
 import { RequestRateLimiter, TooManyRequestsError } from './rateLimits';
+import { SupaControlMetrics } from '../telemetry/SupaControlMetrics';
 
 /** @internal */
 export interface RouterOptions {
@@ -42,6 +43,7 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   /** Requests per minute per caller on /v1 (`supacontrol.limits.requestsPerMinute`). */
   requestsPerMinute: number;
+  metrics?: Pick<SupaControlMetrics, 'apiRequest'>;
 }
 
 /** A refusal with a status other than the ones `@backstage/errors` has a class for. */
@@ -99,6 +101,28 @@ export async function createRouter(
     perMinute: options.requestsPerMinute,
   });
   const router = Router();
+  const { metrics } = options;
+  if (metrics) {
+    // Each answer by route template (`/v1/instances/:name`, never the name itself), method and
+    // status; `none` when no route took the request (refused before one matched, or unknown).
+    router.use((req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () => {
+        const route = req.route
+          ? `${req.baseUrl.replace(/^.*?\/api\/supacontrol/, '')}${
+              req.route.path
+            }`
+          : 'none';
+        metrics.apiRequest(
+          route,
+          req.method,
+          res.statusCode,
+          (performance.now() - started) / 1000,
+        );
+      });
+      next();
+    });
+  }
   router.use(express.json({ limit: '64kb' }));
 
   router.get('/health', async (_req, res) => {

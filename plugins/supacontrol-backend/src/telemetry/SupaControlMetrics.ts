@@ -1,0 +1,177 @@
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import type { InstanceStore } from '../database/InstanceStore';
+
+/** Seconds, from a few milliseconds to ten minutes: steps, Helm commands, reconcile passes. */
+const STEP_BUCKETS = [
+  0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+];
+/** Seconds from a create to Running: seconds to half an hour. */
+const CREATE_BUCKETS = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800];
+/** Instances worked on in one pass. */
+const PASS_BUCKETS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/** What one lifecycle step, Helm command or pass came to. */
+export type Outcome = 'success' | 'failure';
+
+/** The lifecycle steps measured, as `step` attribute values. */
+export type LifecycleStep =
+  | 'namespace'
+  | 'secret'
+  | 'release'
+  | 'readiness'
+  | 'deletion';
+
+/**
+ * SupaControl's metrics, through Backstage's `MetricsService` (OpenTelemetry): named like the core
+ * plugins' (`catalog.processing.duration`), durations in seconds. The backend's OpenTelemetry set-up
+ * decides where they go (the portal's: a Prometheus endpoint, see README.md "Metrics").
+ */
+export class SupaControlMetrics {
+  readonly #passDuration;
+  readonly #passInstances;
+  readonly #stepDuration;
+  readonly #helmDuration;
+  readonly #helmFailures;
+  readonly #kubernetesRequests;
+  readonly #createToRunning;
+  readonly #apiKeyAuthentications;
+  readonly #apiRequests;
+  readonly #apiRequestDuration;
+
+  static create(options: {
+    metrics: MetricsService;
+    store: Pick<InstanceStore, 'countByStatusAndPlan'>;
+  }): SupaControlMetrics {
+    return new SupaControlMetrics(options);
+  }
+
+  private constructor(
+    options: Parameters<typeof SupaControlMetrics.create>[0],
+  ) {
+    const { metrics, store } = options;
+    // Series seen once are reported as 0 when nothing has that status and plan any more:
+    // OpenTelemetry would otherwise go on exporting their last value.
+    const seen = new Map<string, { status: string; plan: string }>();
+    metrics
+      .createObservableGauge('supacontrol.instances', {
+        description:
+          'Instances by status and plan (deleted ones excepted), read from the database at each collection',
+        unit: '{instance}',
+      })
+      .addCallback(async result => {
+        const counts = new Map<string, number>();
+        for (const row of await store.countByStatusAndPlan()) {
+          const key = `${row.status}\u0000${row.plan}`;
+          seen.set(key, { status: row.status, plan: row.plan });
+          counts.set(key, row.count);
+        }
+        for (const [key, attributes] of seen) {
+          result.observe(counts.get(key) ?? 0, attributes);
+        }
+      });
+    this.#passDuration = metrics.createHistogram(
+      'supacontrol.reconcile.pass.duration',
+      {
+        description: 'Duration of reconcile passes, by outcome',
+        unit: 's',
+        advice: { explicitBucketBoundaries: STEP_BUCKETS },
+      },
+    );
+    this.#passInstances = metrics.createHistogram(
+      'supacontrol.reconcile.pass.instances',
+      {
+        description: 'Instances worked on in a reconcile pass',
+        unit: '{instance}',
+        advice: { explicitBucketBoundaries: PASS_BUCKETS },
+      },
+    );
+    this.#stepDuration = metrics.createHistogram(
+      'supacontrol.lifecycle.step.duration',
+      {
+        description:
+          'Duration of lifecycle steps (namespace, secret, release, readiness, deletion), by outcome',
+        unit: 's',
+        advice: { explicitBucketBoundaries: STEP_BUCKETS },
+      },
+    );
+    this.#helmDuration = metrics.createHistogram(
+      'supacontrol.helm.command.duration',
+      {
+        description: 'Duration of helm commands, by command and outcome',
+        unit: 's',
+        advice: { explicitBucketBoundaries: STEP_BUCKETS },
+      },
+    );
+    this.#helmFailures = metrics.createCounter(
+      'supacontrol.helm.command.failures',
+      { description: 'helm commands that failed, by command' },
+    );
+    this.#kubernetesRequests = metrics.createCounter(
+      'supacontrol.kubernetes.requests',
+      {
+        description:
+          'Kubernetes API requests (informer lists and watches included), by verb and outcome',
+      },
+    );
+    this.#createToRunning = metrics.createHistogram(
+      'supacontrol.instance.create_to_running.duration',
+      {
+        description:
+          'Time from the create request to the first Running, by plan',
+        unit: 's',
+        advice: { explicitBucketBoundaries: CREATE_BUCKETS },
+      },
+    );
+    this.#apiKeyAuthentications = metrics.createCounter(
+      'supacontrol.api_key.authentications',
+      { description: 'API key authentications, by outcome' },
+    );
+    this.#apiRequests = metrics.createCounter('supacontrol.api.requests', {
+      description: 'API requests, by route, method and status code',
+    });
+    this.#apiRequestDuration = metrics.createHistogram(
+      'supacontrol.api.request.duration',
+      {
+        description: 'Duration of API requests, by route and method',
+        unit: 's',
+        advice: { explicitBucketBoundaries: STEP_BUCKETS },
+      },
+    );
+  }
+
+  passDone(seconds: number, worked: number, outcome: Outcome): void {
+    this.#passDuration.record(seconds, { outcome });
+    this.#passInstances.record(worked);
+  }
+
+  stepDone(step: LifecycleStep, seconds: number, outcome: Outcome): void {
+    this.#stepDuration.record(seconds, { step, outcome });
+  }
+
+  helmCommand(command: string, seconds: number, outcome: Outcome): void {
+    this.#helmDuration.record(seconds, { command, outcome });
+    if (outcome === 'failure') this.#helmFailures.add(1, { command });
+  }
+
+  kubernetesRequest(verb: string, outcome: string): void {
+    this.#kubernetesRequests.add(1, { verb, outcome });
+  }
+
+  createdToRunning(seconds: number, plan: string): void {
+    this.#createToRunning.record(seconds, { plan });
+  }
+
+  apiKeyAuthentication(outcome: string): void {
+    this.#apiKeyAuthentications.add(1, { outcome });
+  }
+
+  apiRequest(
+    route: string,
+    method: string,
+    status: number,
+    seconds: number,
+  ): void {
+    this.#apiRequests.add(1, { route, method, status: String(status) });
+    this.#apiRequestDuration.record(seconds, { route, method });
+  }
+}
