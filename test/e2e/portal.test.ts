@@ -274,14 +274,29 @@ describe('the SupaControl portal in a browser', () => {
       await screenshot('05b-instance-paused');
     }));
 
-  it('resumes the instance and sees it Running again', () =>
+  it('resumes the instance and sees it Running again, pushed by a signal within 2 s of the change', () =>
     screenshotOnFailure('resume-instance', async () => {
       await page.getByRole('button', { name: 'Resume' }).click();
       await page.getByRole('button', { name: 'Pause' }).waitFor();
+      // The portal runs with supacontrol.ui.polling: false (scripts/test), and the page is not
+      // reloaded: Running can only arrive as a signal.
       await page
         .getByTestId('status-Running')
         .first()
         .waitFor({ timeout: 150_000 });
+      const shownAt = Date.now();
+      // When the reconciler wrote Running: its history entry is written in the same transaction.
+      const history = await curl(
+        `${await api()}/v1/instances/${instanceName}/events`,
+        apiKey!,
+      );
+      expect(history.status).toBe(200);
+      const running = history.body.items.filter(
+        (e: { toStatus?: string }) => e.toStatus === 'Running',
+      );
+      const changedAt = Date.parse(running[running.length - 1].createdAt);
+      expect(shownAt - changedAt).toBeGreaterThanOrEqual(0);
+      expect(shownAt - changedAt).toBeLessThanOrEqual(2000);
       expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(
         0,
       );

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { PortalBackend, startPortalBackend } from './portalBackend';
 import { freePort } from './backendProcess';
 
@@ -261,7 +264,7 @@ it('counts Helm failures and notifies the owner of a Failed instance with the re
   ).toBe(1);
 });
 
-it('notifies the owner when an instance is deleted, and measures the deletion', async () => {
+it('notifies the owner when an instance is deleted, measures the deletion, and exports every metric the example alerts use', async () => {
   const deleted = await call(
     'DELETE',
     `/api/supacontrol/v1/instances/${RUNNING}`,
@@ -269,6 +272,22 @@ it('notifies the owner when an instance is deleted, and measures the deletion', 
   expect(deleted.status).toBe(202);
   await notification(`Supabase instance ${RUNNING} was deleted`);
   const after = await scrape();
+  // The example alerting rules use only metrics that exist.
+  const rules = parse(
+    readFileSync(
+      join(__dirname, '../../deploy/prometheus/supacontrol-alerts.yaml'),
+      'utf8',
+    ),
+  );
+  const used = rules.groups
+    .flatMap((g: { rules: { expr: string }[] }) => g.rules)
+    .flatMap((r: { expr: string }) => r.expr.match(/supacontrol_\w+/g) ?? [])
+    .map((m: string) => m.replace(/_(bucket|count|sum)$/, ''));
+  expect(used.length).toBeGreaterThan(5);
+  for (const metric of used) {
+    expect(families(after)).toContain(metric);
+  }
+
   expect(
     sample(after, 'supacontrol_lifecycle_step_duration_count', {
       step: 'deletion',

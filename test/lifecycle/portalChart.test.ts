@@ -204,6 +204,18 @@ it('runs two portal replicas apart, one API-only replica, with probes on Backsta
   expect(env.AUTH_GITHUB_CLIENT_SECRET.valueFrom?.secretKeyRef?.name).toBe(
     'portal-github',
   );
+  // The Prometheus endpoint on a port of its own, reachable from outside the pod.
+  expect(env.OTEL_EXPORTER_PROMETHEUS_HOST.value).toBe('0.0.0.0');
+  expect(env.OTEL_EXPORTER_PROMETHEUS_PORT.value).toBe('9464');
+  expect(container.ports).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ name: 'metrics', containerPort: 9464 }),
+    ]),
+  );
+  expect(portal.spec!.template.metadata?.annotations).toMatchObject({
+    'prometheus.io/scrape': 'true',
+    'prometheus.io/port': '9464',
+  });
   expect(container.args).not.toContain(
     '/etc/supacontrol/app-config.api-only.yaml',
   );

@@ -24,6 +24,12 @@ metadata:
     supacontrol.io/role: {{ .role }}
   annotations:
     checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+    {{- if $root.Values.metrics.enabled }}
+    # For Prometheus' kubernetes_sd pod discovery with the common relabelling on these.
+    prometheus.io/scrape: "true"
+    prometheus.io/port: {{ $root.Values.metrics.port | quote }}
+    prometheus.io/path: /metrics
+    {{- end }}
 spec:
   serviceAccountName: {{ $root.Values.serviceAccount.name }}
   {{- with $root.Values.imagePullSecrets }}
@@ -72,7 +78,21 @@ spec:
       ports:
         - name: http
           containerPort: 7007
+        {{- if $root.Values.metrics.enabled }}
+        - name: metrics
+          containerPort: {{ $root.Values.metrics.port }}
+        {{- end }}
       env:
+        # OpenTelemetry's Prometheus endpoint (packages/backend/src/instrumentation.ts).
+        {{- if $root.Values.metrics.enabled }}
+        - name: OTEL_EXPORTER_PROMETHEUS_HOST
+          value: 0.0.0.0
+        - name: OTEL_EXPORTER_PROMETHEUS_PORT
+          value: {{ $root.Values.metrics.port | quote }}
+        {{- else }}
+        - name: OTEL_METRICS_EXPORTER
+          value: none
+        {{- end }}
         - name: SUPACONTROL_BASE_URL
           value: {{ required "baseUrl is required (the portal's external URL)" $root.Values.baseUrl | quote }}
         - name: SUPACONTROL_LISTEN_HOST

@@ -17,6 +17,7 @@ export function useInstanceDetails(name: string) {
   useAutoRefresh({
     active: !state.loading && !!state.value && isSettling(state.value.instance),
     refresh: state.retry,
+    names: [name],
   });
   return state;
 }

@@ -11,6 +11,7 @@ export function useEntityInstance(name: string) {
   useAutoRefresh({
     active: !state.loading && !!state.value && isSettling(state.value),
     refresh: state.retry,
+    names: [name],
   });
   return state;
 }
