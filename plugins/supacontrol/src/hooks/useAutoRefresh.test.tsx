@@ -6,6 +6,7 @@ import { act, renderHook } from '@testing-library/react';
 import { ReactNode } from 'react';
 import {
   AUTO_REFRESH_INTERVAL_MS,
+  POLLING_STORAGE_KEY,
   SIGNALLED_REFRESH_INTERVAL_MS,
   useAutoRefresh,
 } from './useAutoRefresh';
@@ -101,6 +102,17 @@ it('polls only every 30 s with signals, and not at all with supacontrol.ui.polli
   const off = render({ active: true, polling: false });
   act(() => jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS * 10));
   expect(off).not.toHaveBeenCalled();
+});
+
+it("takes this browser's localStorage setting over the config", () => {
+  localStorage.setItem(POLLING_STORAGE_KEY, 'false');
+  try {
+    const refresh = render({ active: true, polling: true });
+    act(() => jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS * 10));
+    expect(refresh).not.toHaveBeenCalled();
+  } finally {
+    localStorage.removeItem(POLLING_STORAGE_KEY);
+  }
 });
 
 it('does not poll a settled page', () => {

@@ -15,12 +15,25 @@ export const AUTO_REFRESH_INTERVAL_MS = 5000;
 export const SIGNALLED_REFRESH_INTERVAL_MS = 30_000;
 /** Signals arriving together (a dashboard of settling instances) cause one reload. */
 const SIGNAL_DEBOUNCE_MS = 200;
+/** `localStorage` key that overrides `supacontrol.ui.polling` in one browser ('true'/'false'). */
+export const POLLING_STORAGE_KEY = 'supacontrol.ui.polling';
+
+function pollingInThisBrowser(): boolean | undefined {
+  try {
+    const value = globalThis.localStorage?.getItem(POLLING_STORAGE_KEY);
+    return value === 'true' || value === 'false' ? value === 'true' : undefined;
+  } catch {
+    return undefined; // storage disabled
+  }
+}
 
 /**
  * Keeps a page current. Each status change the backend pushes on the `supacontrol:instances`
  * signal channel (for `names`, or for any instance without them) reloads the page at once, settled
  * or not. While `active` (something is settling) the page also polls: every 5 s when signals are
- * unavailable, every 30 s when they are. `supacontrol.ui.polling: false` turns polling off.
+ * unavailable, every 30 s when they are (a signal can be missed while the connection is down).
+ * `supacontrol.ui.polling: false` turns polling off; `localStorage['supacontrol.ui.polling']`
+ * ('true' or 'false') overrides that in one browser.
  */
 export function useAutoRefresh(options: {
   active: boolean;
@@ -31,7 +44,10 @@ export function useAutoRefresh(options: {
 }) {
   const { active, refresh, names } = options;
   const config = useApi(configApiRef);
-  const polling = config.getOptionalBoolean('supacontrol.ui.polling') ?? true;
+  const polling =
+    pollingInThisBrowser() ??
+    config.getOptionalBoolean('supacontrol.ui.polling') ??
+    true;
   const { lastSignal, isSignalsAvailable } = useSignal<InstanceStatusSignal>(
     INSTANCE_SIGNAL_CHANNEL,
   );
