@@ -204,8 +204,7 @@ beforeAll(async () => {
       supacontrol: {
         kubernetes: { kubeconfigPath: testKubeconfigPath() },
         helm: { binary: testHelmPath() },
-        // The package holds no chart (its README says so): the adopter points at one.
-        chart: { source: join(ROOT, 'charts/supabase') },
+        // No chart.source: the backend package carries the Supabase chart.
         // Only the API and the catalog provider are checked here, not the lifecycle.
         reconcile: { enabled: false },
         serviceAccess: [
@@ -247,16 +246,29 @@ it('packs every publishable package with only what it needs', async () => {
       '@supacontrol/supactl',
     ].sort(),
   );
-  for (const { file, bytes } of Object.values(tarballs)) {
+  for (const [name, { file, bytes }] of Object.entries(tarballs)) {
     expect(bytes).toBeLessThan(1_000_000);
     const entries = (await run('tar', ['tzf', file])).stdout
       .split('\n')
       .filter(Boolean);
+    // The backend carries the Supabase chart (its default chart.source); nothing else does.
+    const chart = entries.filter(e => e.startsWith('package/chart/'));
+    if (name === '@supacontrol/plugin-supacontrol-backend') {
+      expect(chart).toEqual(
+        expect.arrayContaining([
+          'package/chart/Chart.yaml',
+          'package/chart/values.schema.json',
+          'package/chart/templates/networkpolicy.yaml',
+        ]),
+      );
+    } else {
+      expect(chart).toEqual([]);
+    }
     // The build, the manifest and the docs; the config schema (as written and as JSON), the backend's
     // migrations, the CLI's launcher. No sources, tests or fixtures.
     const unexpected = entries.filter(
       e =>
-        !/^package\/(dist\/|package\.json$|README\.md$|config\.d\.ts$|config\.schema\.json$|migrations\/[^/]+\.(js|d\.ts)$|bin\/supactl$)/.test(
+        !/^package\/(dist\/|package\.json$|README\.md$|config\.d\.ts$|config\.schema\.json$|chart\/|migrations\/[^/]+\.(js|d\.ts)$|bin\/supactl$)/.test(
           e,
         ),
     );

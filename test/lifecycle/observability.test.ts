@@ -18,6 +18,7 @@ const RUNNING = `obs-run-${suffix}`;
 const BROKEN = `obs-broken-${suffix}`;
 
 let backend: PortalBackend;
+const keyPrefixes: Record<string, string> = {};
 let metricsUrl = '';
 let token = '';
 
@@ -53,6 +54,18 @@ beforeAll(async () => {
     },
   });
   token = await backend.guestToken();
+  // Keys for the expiry notice (the hourly task first runs 30 s after start-up).
+  for (const [name, days] of [
+    ['expires-soon', 3],
+    ['expires-later', 30],
+  ] as const) {
+    const key = await call('POST', '/api/supacontrol/v1/api-keys', {
+      name,
+      expiresInDays: days,
+    });
+    expect(key.status).toBe(201);
+    keyPrefixes[name] = key.body.prefix;
+  }
 });
 
 afterAll(async () => {
@@ -300,4 +313,18 @@ it('notifies the owner when an instance is deleted, measures the deletion, and e
       plan: 'small',
     }),
   ).toBe(0);
+});
+
+it('tells the owner of an API key, once, that it expires within 7 days', async () => {
+  const soon = await notification(
+    `API key ${keyPrefixes['expires-soon']} (expires-soon) expires in 3 days`,
+  );
+  expect(soon.payload.link).toBe('/supacontrol/settings');
+  const all = await notificationsOfGuest();
+  expect(
+    all.filter(n => n.payload.title.includes(keyPrefixes['expires-soon'])),
+  ).toHaveLength(1);
+  expect(
+    all.filter(n => n.payload.title.includes(keyPrefixes['expires-later'])),
+  ).toHaveLength(0);
 });

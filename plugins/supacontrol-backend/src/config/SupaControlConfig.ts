@@ -1,7 +1,8 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InstancePlan } from '@supacontrol/plugin-supacontrol-common';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ChartSource } from '../helm/HelmClient';
 import { ClusterConnection } from '../kubernetes/KubernetesClient';
 import {
@@ -286,19 +287,25 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
     }
   }
   const source = root?.getOptionalString('chart.source');
+  /** The published package's copy of the chart (`chart/`), or the repository's `charts/supabase`. */
+  function bundledChartPath(): string {
+    const packaged = resolvePackagePath(
+      '@supacontrol/plugin-supacontrol-backend',
+      'chart',
+    );
+    return existsSync(join(packaged, 'Chart.yaml'))
+      ? packaged
+      : resolvePackagePath(
+          '@supacontrol/plugin-supacontrol-backend',
+          '../../charts/supabase',
+        );
+  }
   if (!source) {
-    // The chart bundled with this repository.
     return {
       name,
       version,
       versions,
-      source: {
-        type: 'path',
-        path: resolvePackagePath(
-          '@supacontrol/plugin-supacontrol-backend',
-          '../../charts/supabase',
-        ),
-      },
+      source: { type: 'path', path: bundledChartPath() },
     };
   }
   if (source.startsWith('oci://')) {

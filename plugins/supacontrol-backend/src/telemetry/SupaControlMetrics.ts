@@ -69,38 +69,52 @@ export class SupaControlMetrics {
           result.observe(counts.get(key) ?? 0, attributes);
         }
       });
-    this.#passDuration = metrics.createHistogram(
+    const histogram = (
+      name: string,
+      description: string,
+      unit: string,
+      buckets: number[],
+    ) =>
+      metrics.createHistogram(name, {
+        description,
+        unit,
+        advice: { explicitBucketBoundaries: buckets },
+      });
+    this.#passDuration = histogram(
       'supacontrol.reconcile.pass.duration',
-      {
-        description: 'Duration of reconcile passes, by outcome',
-        unit: 's',
-        advice: { explicitBucketBoundaries: STEP_BUCKETS },
-      },
+      'Duration of reconcile passes, by outcome',
+      's',
+      STEP_BUCKETS,
     );
-    this.#passInstances = metrics.createHistogram(
+    this.#passInstances = histogram(
       'supacontrol.reconcile.pass.instances',
-      {
-        description: 'Instances worked on in a reconcile pass',
-        unit: '{instance}',
-        advice: { explicitBucketBoundaries: PASS_BUCKETS },
-      },
+      'Instances worked on in a reconcile pass',
+      '{instance}',
+      PASS_BUCKETS,
     );
-    this.#stepDuration = metrics.createHistogram(
+    this.#stepDuration = histogram(
       'supacontrol.lifecycle.step.duration',
-      {
-        description:
-          'Duration of lifecycle steps (namespace, secret, release, readiness, deletion), by outcome',
-        unit: 's',
-        advice: { explicitBucketBoundaries: STEP_BUCKETS },
-      },
+      'Duration of lifecycle steps (namespace, secret, release, readiness, deletion), by outcome',
+      's',
+      STEP_BUCKETS,
     );
-    this.#helmDuration = metrics.createHistogram(
+    this.#helmDuration = histogram(
       'supacontrol.helm.command.duration',
-      {
-        description: 'Duration of helm commands, by command and outcome',
-        unit: 's',
-        advice: { explicitBucketBoundaries: STEP_BUCKETS },
-      },
+      'Duration of helm commands, by command and outcome',
+      's',
+      STEP_BUCKETS,
+    );
+    this.#createToRunning = histogram(
+      'supacontrol.instance.create_to_running.duration',
+      'Time from the create request to the first Running, by plan',
+      's',
+      CREATE_BUCKETS,
+    );
+    this.#apiRequestDuration = histogram(
+      'supacontrol.api.request.duration',
+      'Duration of API requests, by route and method',
+      's',
+      STEP_BUCKETS,
     );
     this.#helmFailures = metrics.createCounter(
       'supacontrol.helm.command.failures',
@@ -113,15 +127,6 @@ export class SupaControlMetrics {
           'Kubernetes API requests (informer lists and watches included), by verb and outcome',
       },
     );
-    this.#createToRunning = metrics.createHistogram(
-      'supacontrol.instance.create_to_running.duration',
-      {
-        description:
-          'Time from the create request to the first Running, by plan',
-        unit: 's',
-        advice: { explicitBucketBoundaries: CREATE_BUCKETS },
-      },
-    );
     this.#apiKeyAuthentications = metrics.createCounter(
       'supacontrol.api_key.authentications',
       { description: 'API key authentications, by outcome' },
@@ -129,14 +134,6 @@ export class SupaControlMetrics {
     this.#apiRequests = metrics.createCounter('supacontrol.api.requests', {
       description: 'API requests, by route, method and status code',
     });
-    this.#apiRequestDuration = metrics.createHistogram(
-      'supacontrol.api.request.duration',
-      {
-        description: 'Duration of API requests, by route and method',
-        unit: 's',
-        advice: { explicitBucketBoundaries: STEP_BUCKETS },
-      },
-    );
   }
 
   passDone(seconds: number, worked: number, outcome: Outcome): void {
