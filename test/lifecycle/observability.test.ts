@@ -63,7 +63,9 @@ beforeAll(async () => {
       name,
       expiresInDays: days,
     });
-    expect(key.status).toBe(201);
+    if (key.status !== 201) {
+      throw new Error(`creating API key ${name}: ${JSON.stringify(key)}`);
+    }
     keyPrefixes[name] = key.body.prefix;
   }
 });

@@ -287,18 +287,19 @@ function readChart(root: Config | undefined): SupaControlConfig['chart'] {
     }
   }
   const source = root?.getOptionalString('chart.source');
-  /** The published package's copy of the chart (`chart/`), or the repository's `charts/supabase`. */
+  /**
+   * The repository's `charts/supabase` when the plugin runs from the repository (or the portal
+   * image, which copies it there), else the published package's copy (`chart/`). The repository
+   * comes first: `chart/` exists there only while the package is being packed.
+   */
   function bundledChartPath(): string {
-    const packaged = resolvePackagePath(
+    const repository = resolvePackagePath(
       '@supacontrol/plugin-supacontrol-backend',
-      'chart',
+      '../../charts/supabase',
     );
-    return existsSync(join(packaged, 'Chart.yaml'))
-      ? packaged
-      : resolvePackagePath(
-          '@supacontrol/plugin-supacontrol-backend',
-          '../../charts/supabase',
-        );
+    return existsSync(join(repository, 'Chart.yaml'))
+      ? repository
+      : resolvePackagePath('@supacontrol/plugin-supacontrol-backend', 'chart');
   }
   if (!source) {
     return {
