@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -11,13 +10,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../lifecycle/backendProcess';
 import {
   dropDatabases,
   HOST_ENV,
+  REPO_ROOT as ROOT,
+  run,
   startInstalledBackend,
 } from '../production/installedBackend';
 import {
@@ -38,8 +38,6 @@ import {
 
 jest.setTimeout(40 * 60_000);
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
 /** What an adopter installs, by the folder it is built from. */
 const PUBLISHED = [
   'plugins/supacontrol-common',

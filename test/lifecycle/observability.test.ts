@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PortalBackend, startPortalBackend } from './portalBackend';
-import { freePort } from './backendProcess';
+import { eventually as eventuallyWithin, freePort } from './backendProcess';
 
 /*
  * Observability of the real portal backend (packages/backend: its OpenTelemetry set-up, the
@@ -92,19 +92,9 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 240_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
+/** Waits for what the test bed and the notifications backend do, on a loaded machine. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  eventuallyWithin(what, probe, 240_000);
 
 const statusOf = async (name: string) =>
   (await call('GET', `/api/supacontrol/v1/instances/${name}`)).body?.status;

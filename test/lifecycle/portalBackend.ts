@@ -5,11 +5,10 @@ import { stringify } from 'yaml';
 import { freePort } from './backendProcess';
 import {
   HOST_ENV,
+  REPO_ROOT as root,
   startInstalledBackend,
 } from '../production/installedBackend';
 import { testHelmPath, testKubeconfigPath } from '../src/testBed';
-
-const root = join(__dirname, '../..');
 
 /** The portal's backend (packages/backend) as a developer runs it, on the test bed. */
 export interface PortalBackend {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   cpSync,
@@ -12,12 +11,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { freePort } from '../lifecycle/backendProcess';
 import {
   dropDatabases,
   HOST_ENV,
+  REPO_ROOT as ROOT,
+  run,
   startInstalledBackend,
 } from './installedBackend';
 import {
@@ -41,8 +41,6 @@ import {
 
 jest.setTimeout(40 * 60_000);
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
 const IMAGE_ROOT = '/app';
 
 interface Step {

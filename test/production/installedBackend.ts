@@ -1,6 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import knexFactory from 'knex';
 import { testPostgresConnection } from '../src/testBed';
+
+/** The repository's root folder. */
+export const REPO_ROOT = resolve(__dirname, '../..');
+
+/** `execFile` as a promise of `{stdout, stderr}`. */
+export const run = promisify(execFile);
 
 /** The shell's environment without jest's NODE_ENV=test (the app's browserslist has no `test`). */
 export const HOST_ENV: Record<string, string> = Object.fromEntries(

@@ -145,15 +145,7 @@ export const supacontrolPlugin = createBackendPlugin({
                 stepDone: (step, seconds, outcome) =>
                   metrics.stepDone(step, seconds, outcome),
                 statusChanged: (record, from, message) => {
-                  if (
-                    record.status === 'Running' &&
-                    (from === 'Provisioning' || from === 'Pending')
-                  ) {
-                    metrics.createdToRunning(
-                      (Date.now() - record.createdAt.getTime()) / 1000,
-                      record.plan,
-                    );
-                  }
+                  metrics.statusChanged(record, from);
                   notifier.statusChanged(record, from, message);
                 },
               },

@@ -52,6 +52,14 @@ export interface ReconcileObserver {
   ): void;
 }
 
+const emptyReport = (): PassReport => ({
+  instances: 0,
+  settled: 0,
+  worked: 0,
+  kubernetesRequests: 0,
+  databaseQueries: 0,
+});
+
 /** The lifecycle steps measured, by the condition each one sets. */
 const MEASURED_STEPS: Record<string, LifecycleStep> = {
   NamespaceReady: 'namespace',
@@ -272,38 +280,17 @@ export class InstanceReconciler {
    * while its instance waits in a queue (and another pass takes it a second time).
    */
   async reconcileAll(options?: { names?: string[] }): Promise<PassReport> {
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    try {
-      const report = await this.#reconcileAll(options);
-      this.#observe(o => o.passDone?.(seconds(), report, 'success'));
-      return report;
-    } catch (error) {
-      this.#observe(o =>
-        o.passDone?.(
-          seconds(),
-          {
-            instances: 0,
-            settled: 0,
-            worked: 0,
-            kubernetesRequests: 0,
-            databaseQueries: 0,
-          },
-          'failure',
+    return this.#timed(
+      () => this.#reconcileAll(options),
+      (seconds, outcome, report) =>
+        this.#observe(o =>
+          o.passDone?.(seconds, report ?? emptyReport(), outcome),
         ),
-      );
-      throw error;
-    }
+    );
   }
 
   async #reconcileAll(options?: { names?: string[] }): Promise<PassReport> {
-    const report: PassReport = {
-      instances: 0,
-      settled: 0,
-      worked: 0,
-      kubernetesRequests: 0,
-      databaseQueries: 0,
-    };
+    const report = emptyReport();
     if (this.#stopped) return report;
     const before = this.#driver.kubernetes.requestCount;
     const queriesBefore = this.#store.queryCount;
@@ -725,18 +712,28 @@ export class InstanceReconciler {
     return updated;
   }
 
-  /** Runs a step and reports its duration and outcome. */
-  async #measured<T>(step: LifecycleStep, run: () => Promise<T>): Promise<T> {
+  /** Runs `run` and tells `done` how long it took and how it ended (its result, if any). */
+  async #timed<T>(
+    run: () => Promise<T>,
+    done: (seconds: number, outcome: MetricOutcome, result?: T) => void,
+  ): Promise<T> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
       const result = await run();
-      this.#observe(o => o.stepDone?.(step, seconds(), 'success'));
+      done(seconds(), 'success', result);
       return result;
     } catch (error) {
-      this.#observe(o => o.stepDone?.(step, seconds(), 'failure'));
+      done(seconds(), 'failure');
       throw error;
     }
+  }
+
+  /** Runs a lifecycle step and reports its duration and outcome. */
+  #measured<T>(step: LifecycleStep, run: () => Promise<T>): Promise<T> {
+    return this.#timed(run, (seconds, outcome) =>
+      this.#observe(o => o.stepDone?.(step, seconds, outcome)),
+    );
   }
 
   /** A history entry by the reconciler, written with a fenced write. */
@@ -774,19 +771,7 @@ export class InstanceReconciler {
     failpoint(`${type}:before`);
     failpoint(`${type}:during`, 300);
     const measured = MEASURED_STEPS[type];
-    const started = performance.now();
-    const ended = (outcome: MetricOutcome) =>
-      measured &&
-      this.#observe(o =>
-        o.stepDone?.(measured, (performance.now() - started) / 1000, outcome),
-      );
-    try {
-      await run();
-    } catch (error) {
-      ended('failure');
-      throw error;
-    }
-    ended('success');
+    await (measured ? this.#measured(measured, run) : run());
     failpoint(`${type}:after`);
     current = await this.#write(claim, {
       conditions: setCondition(current.conditions, {

@@ -9,7 +9,7 @@ import {
 import { ApiKeyRecord, InstanceRecord } from '../database/types';
 
 /** Where the portal shows an instance and the API keys (the frontend plugin's routes). */
-export const instanceLink = (name: string) =>
+const instanceLink = (name: string) =>
   `/supacontrol/instances/${encodeURIComponent(name)}`;
 const SETTINGS_LINK = '/supacontrol/settings';
 

@@ -1,5 +1,7 @@
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import type { InstanceStatus } from '@supacontrol/plugin-supacontrol-common';
 import type { InstanceStore } from '../database/InstanceStore';
+import type { InstanceRecord } from '../database/types';
 
 /** Seconds, from a few milliseconds to ten minutes: steps, Helm commands, reconcile passes. */
 const STEP_BUCKETS = [
@@ -154,8 +156,17 @@ export class SupaControlMetrics {
     this.#kubernetesRequests.add(1, { verb, outcome });
   }
 
-  createdToRunning(seconds: number, plan: string): void {
-    this.#createToRunning.record(seconds, { plan });
+  /** A status change: the first Running after a create counts its time from the create. */
+  statusChanged(record: InstanceRecord, from: InstanceStatus): void {
+    if (
+      record.status === 'Running' &&
+      (from === 'Provisioning' || from === 'Pending')
+    ) {
+      this.#createToRunning.record(
+        (Date.now() - record.createdAt.getTime()) / 1000,
+        { plan: record.plan },
+      );
+    }
   }
 
   apiKeyAuthentication(outcome: string): void {
