@@ -32,13 +32,29 @@ export interface HealthResponse {
     message?: string;
   };
   /**
-   * The Kubernetes cluster instances run on. `not-configured` means the portal runs without one:
+   * The clusters instances run on, together: `ok` when every one answers, `error` when one does
+   * not (its name is in the message). `not-configured` means the portal runs without one:
    * instances can be listed but not created.
    */
   kubernetes: {
     status: HealthCheckStatus | 'not-configured';
     message?: string;
   };
+  /** Each configured cluster: whether its apiserver answered. */
+  clusters: ClusterHealth[];
+}
+
+/**
+ * One cluster in {@link HealthResponse}.
+ *
+ * @public
+ */
+export interface ClusterHealth {
+  name: string;
+  region: string;
+  enabled: boolean;
+  status: HealthCheckStatus;
+  message?: string;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 export * from './health';
+export * from './clusters';
 export * from './instance';
 export * from './operations';
 export * from './names';

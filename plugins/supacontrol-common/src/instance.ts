@@ -76,6 +76,10 @@ export interface Instance {
   conditions: InstanceCondition[];
   components: InstanceComponent[];
   endpoints: { api?: string; studio?: string };
+  /** The Kubernetes cluster the instance was placed on (`supacontrol.clusters[].name`); it never changes. */
+  cluster: string;
+  /** The region of that cluster. */
+  region: string;
   chart: { name: string; version: string };
   /**
    * E-mail of the instance's Auth: `smtp` when its plan has an SMTP server; `autoconfirm` when
@@ -97,6 +101,13 @@ export interface CreateInstanceRequest {
   chartVersion?: string;
   owner?: string;
   deletionProtection?: boolean;
+  /** Place the instance on this cluster. Cannot be combined with `region`. */
+  cluster?: string;
+  /**
+   * Place the instance on the enabled cluster of this region with the most room. Without
+   * `cluster` or `region`, the cluster with the most room among those the plan allows.
+   */
+  region?: string;
 }
 
 /** Body of `GET /v1/instances`. @public */
