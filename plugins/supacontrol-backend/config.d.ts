@@ -30,6 +30,8 @@ export interface Config {
         values?: object;
         /** This plan's SMTP server, instead of `supacontrol.smtp`. */
         smtp?: SupaControlSmtpConfig;
+        /** Regions (of `clusters`) this plan's instances may be placed in; default any. */
+        regions?: string[];
       };
     };
     /**
@@ -56,14 +58,51 @@ export interface Config {
        */
       source?: string;
     };
-    /** The cluster instances run on. Without it the portal runs but cannot create instances. */
+    /**
+     * The one cluster instances run on, named `default`: the short form of `clusters`, which it
+     * cannot be combined with. Without either the portal runs but cannot create instances.
+     */
     kubernetes?: {
       /** A kubeconfig file; its current context unless `context` is set. */
       kubeconfigPath?: string;
       context?: string;
       /** Use the service account of the pod the backend runs in. */
       inCluster?: boolean;
+      /** The cluster's region. Default `default`. */
+      region?: string;
+      /** The most live instances the cluster takes. Default unlimited. */
+      maxInstances?: number;
     };
+    /**
+     * The clusters instances are placed on. A create names a cluster or a region, or gets the
+     * enabled cluster with the most room (among the regions its plan allows). An instance stays
+     * on its cluster for good.
+     */
+    clusters?: Array<{
+      /** 1–32 lowercase letters, digits or "-", starting with a letter; recorded on instances. */
+      name: string;
+      /** The same form as names. Default `default`. */
+      region?: string;
+      /** Shown in `GET /v1/clusters` and the portal. */
+      labels?: { [name: string]: string };
+      /** A kubeconfig file; its current context unless `context` is set. */
+      kubeconfigPath?: string;
+      context?: string;
+      /** Use the service account of the pod the backend runs in. */
+      inCluster?: boolean;
+      /** The most live instances the cluster takes; a create beyond it answers 409. Default unlimited. */
+      maxInstances?: number;
+      /** False drains the cluster: it keeps its instances and takes no new ones. Default true. */
+      enabled?: boolean;
+      /** This cluster's ingress; each key not given is taken from `supacontrol.ingress`. */
+      ingress?: {
+        domain?: string;
+        className?: string;
+        clusterIssuer?: string;
+        controllerNamespace?: string;
+        controllerPodLabels?: { [name: string]: string };
+      };
+    }>;
     helm?: {
       /** The helm binary (v3.18+ or v4). Default `helm` from PATH. */
       binary?: string;

@@ -204,18 +204,37 @@ describe('instances', () => {
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toBe(
-      `instance '${name}' created (status Pending, plan small)\n`,
+      `instance '${name}' created (status Pending, plan small, cluster default, region default)\n`,
     );
 
     const list = await write()(['instances', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^NAME\s+STATUS\s+PLAN\s+OWNER\s+AGE$/m);
+    expect(list.stdout).toMatch(
+      /^NAME\s+STATUS\s+PLAN\s+CLUSTER\s+REGION\s+OWNER\s+AGE$/m,
+    );
     expect(list.stdout).toMatch(
       new RegExp(
-        `^${name}\\s+Pending\\s+small\\s+user:default/alice\\s+\\d+s$`,
+        `^${name}\\s+Pending\\s+small\\s+default\\s+default\\s+user:default/alice\\s+\\d+s$`,
         'm',
       ),
     );
+    // The harness configures one cluster, which `kubernetes:` names `default`.
+    const onCluster = await write()([
+      'instances',
+      'list',
+      '--cluster',
+      'default',
+    ]);
+    expect(onCluster.stdout).toContain(name);
+    const elsewhere = await write()([
+      'instances',
+      'list',
+      '--region',
+      'nowhere',
+    ]);
+    expect(elsewhere.code).toBe(0);
+    expect(elsewhere.stdout).toBe('');
+    expect(elsewhere.stderr).toBe('No instances in region nowhere\n');
     const filtered = await write()([
       'instances',
       'list',
@@ -229,6 +248,8 @@ describe('instances', () => {
     expect(get.stdout).toMatch(new RegExp(`^Name:\\s+${name}$`, 'm'));
     expect(get.stdout).toMatch(/^Status:\s+Pending$/m);
     expect(get.stdout).toMatch(new RegExp(`^Namespace:\\s+supa-${name}$`, 'm'));
+    expect(get.stdout).toMatch(/^Cluster:\s+default$/m);
+    expect(get.stdout).toMatch(/^Region:\s+default$/m);
 
     const deleted = await write()(['instances', 'delete', name, '--yes']);
     expect(deleted.code).toBe(0);
@@ -264,7 +285,7 @@ describe('instances', () => {
     const reused = await write()(['instances', 'create', name, '--exists-ok']);
     expect(reused.code).toBe(0);
     expect(reused.stdout).toBe(
-      `instance '${name}' already exists (status Pending, plan small)\n`,
+      `instance '${name}' already exists (status Pending, plan small, cluster default, region default)\n`,
     );
   });
 
@@ -322,7 +343,7 @@ describe('instances', () => {
     expect(result.code).toBe(5);
     // Not a terminal: plain progress lines instead of a spinner.
     expect(result.stdout).toBe(
-      `instance '${name}' created (status Pending, plan small)\n${name}: Pending\n`,
+      `instance '${name}' created (status Pending, plan small, cluster default, region default)\n${name}: Pending\n`,
     );
     expect(result.stderr).toBe(
       `error: timed out after 2s waiting for instance '${name}' to be Running (status is Pending)\n`,
@@ -433,6 +454,18 @@ describe('instances', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^NAME\s+DEFAULT\s+DESCRIPTION$/m);
     expect(result.stdout).toMatch(/^small\s+yes\s+\S/m);
+  });
+
+  it('lists the clusters', async () => {
+    const result = await write()(['clusters']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^NAME\s+REGION\s+ENABLED\s+INSTANCES\s+MAX\s+STATUS$/m,
+    );
+    expect(result.stdout).toMatch(/^default\s+default\s+yes\s+\d+\s+-\s+\w+$/m);
+    const json = await write()(['clusters', 'list', '-o', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual(await api('GET', '/v1/clusters'));
   });
 });
 

@@ -68,7 +68,7 @@ it('creates an instance with --wait, exports its credentials and deletes it with
   expect(created.code).toBe(0);
   const lines = created.stdout.trim().split('\n');
   expect(lines[0]).toBe(
-    `instance '${name}' created (status Pending, plan small)`,
+    `instance '${name}' created (status Pending, plan small, cluster default, region default)`,
   );
   // Plain progress lines (stdout is not a terminal), then where the instance answers.
   for (const line of lines.slice(1, -1)) {

@@ -1,12 +1,19 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { runCli } from './cli';
 import { Io } from './terminal/Io';
 
 /*
  * The command tree in-process: help and argument checks need no server. Anything that talks to
- * the API is covered by cli.e2e.test.ts, against the real backend.
+ * the API is covered by cli.e2e.test.ts, against the real backend; the few tests here that need
+ * answers (what a command sends, how it prints them) get them from a stub portal.
  */
 
 async function run(...args: string[]) {
+  return runWith({}, ...args);
+}
+
+async function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -18,6 +25,7 @@ async function run(...args: string[]) {
       HOME: '/nonexistent',
       SUPACTL_URL: 'http://127.0.0.1:9',
       SUPACTL_API_KEY: `sck_aaaaaaaaaaaaaaaa_${'a'.repeat(43)}`,
+      ...env,
     },
   };
   const code = await runCli(['node', 'supactl', ...args], io);
@@ -49,6 +57,8 @@ const COMMANDS = [
   ['instances', 'verify'],
   ['plans'],
   ['plans', 'list'],
+  ['clusters'],
+  ['clusters', 'list'],
 ];
 
 describe('supactl', () => {
@@ -159,6 +169,34 @@ describe('supactl', () => {
       ['instances', 'create', 'pr-1', '--deletion-protection', 'false'],
       'too many arguments',
     ],
+    [
+      [
+        'instances',
+        'create',
+        'pr-1',
+        '--cluster',
+        'eu-1',
+        '--region',
+        'eu-west',
+      ],
+      "option '--cluster <name>' cannot be used with option '--region <name>'",
+    ],
+    [
+      ['instances', 'create', 'pr-1', '--cluster', 'EU_1'],
+      "cluster names are 1–32 lowercase letters, digits or '-', starting with a letter (see supactl clusters list); got 'EU_1'",
+    ],
+    [
+      ['instances', 'create', 'pr-1', '--region', '1-west'],
+      "region names are 1–32 lowercase letters, digits or '-', starting with a letter",
+    ],
+    [
+      ['instances', 'list', '--cluster', 'x'.repeat(33)],
+      'cluster names are 1–32 lowercase letters',
+    ],
+    [['instances', 'list', '--region', ''], 'region names are 1–32'],
+    [['instances', 'list', '--region'], 'argument missing'],
+    [['clusters', '-o', 'xml'], 'Allowed choices are table, json, yaml'],
+    [['clusters', 'list', 'eu-1'], 'too many arguments'],
     [['instances', 'rotate', 'pr-1'], "missing required argument 'what'"],
     [
       ['instances', 'rotate', 'pr-1', 'password'],
@@ -202,6 +240,183 @@ describe('supactl', () => {
       code: 0,
       stdout: '0.1.0\n',
       stderr: '',
+    });
+  });
+
+  describe('placement, against a stub portal', () => {
+    const instance = {
+      name: 'pr-1',
+      namespace: 'supa-pr-1',
+      owner: 'user:default/alice',
+      createdBy: 'user:default/alice',
+      plan: 'small',
+      status: 'Pending',
+      desiredState: 'running',
+      generation: 1,
+      observedGeneration: 0,
+      conditions: [],
+      components: [],
+      endpoints: {},
+      cluster: 'eu-2',
+      region: 'eu-west',
+      chart: { name: 'supabase', version: '0.1.0' },
+      mail: { smtp: false, autoconfirm: true },
+      deletionProtection: false,
+      createdAt: new Date(Date.now() - 300_000).toISOString(),
+      updatedAt: new Date().toISOString(),
+    };
+    const clusters = {
+      items: [
+        {
+          name: 'eu-1',
+          region: 'eu-west',
+          labels: {},
+          enabled: true,
+          maxInstances: 20,
+          instances: 3,
+          status: 'reachable',
+        },
+        {
+          name: 'us-1',
+          region: 'us-east',
+          labels: { tier: 'spare' },
+          enabled: false,
+          instances: 0,
+          status: 'unreachable',
+          message: 'connect ECONNREFUSED',
+        },
+      ],
+    };
+    let server: Server;
+    let env: NodeJS.ProcessEnv;
+    let requests: { method: string; url: URL; body: unknown }[];
+
+    const readBody = async (request: IncomingMessage) => {
+      let text = '';
+      for await (const chunk of request) text += chunk;
+      return text ? JSON.parse(text) : undefined;
+    };
+
+    beforeAll(async () => {
+      server = createServer(async (request, response) => {
+        const url = new URL(request.url!, 'http://stub');
+        requests.push({
+          method: request.method!,
+          url,
+          body: await readBody(request),
+        });
+        const answers: Record<string, [number, unknown]> = {
+          'GET /api/supacontrol/v1/clusters': [200, clusters],
+          'GET /api/supacontrol/v1/instances': [
+            200,
+            { items: [instance], totalCount: 1 },
+          ],
+          'POST /api/supacontrol/v1/instances': [201, instance],
+          'GET /api/supacontrol/v1/instances/pr-1': [200, instance],
+        };
+        const [status, body] = answers[`${request.method} ${url.pathname}`] ?? [
+          404,
+          { error: { name: 'NotFoundError', message: 'stub' } },
+        ];
+        response.writeHead(status, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify(body));
+      });
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      env = {
+        SUPACTL_URL: `http://127.0.0.1:${
+          (server.address() as AddressInfo).port
+        }`,
+      };
+    });
+    beforeEach(() => {
+      requests = [];
+    });
+    afterAll(() => new Promise(resolve => server.close(resolve)));
+
+    it('lists the clusters as a table', async () => {
+      const result = await runWith(env, 'clusters');
+
+      expect(result).toEqual({
+        code: 0,
+        stdout: [
+          'NAME   REGION    ENABLED   INSTANCES   MAX   STATUS',
+          'eu-1   eu-west   yes       3           20    reachable',
+          'us-1   us-east   no        0           -     unreachable',
+          '',
+        ].join('\n'),
+        stderr: '',
+      });
+      expect(requests.map(r => `${r.method} ${r.url.pathname}`)).toEqual([
+        'GET /api/supacontrol/v1/clusters',
+      ]);
+    });
+
+    it("prints the server's clusters as they are with -o json", async () => {
+      const result = await runWith(env, 'clusters', 'list', '-o', 'json');
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual(clusters);
+    });
+
+    it.each([
+      [['--cluster', 'eu-2'], { cluster: 'eu-2' }],
+      [['--region', 'eu-west'], { region: 'eu-west' }],
+      [[], {}],
+    ])('creates with %p', async (args, placement) => {
+      const result = await runWith(env, 'instances', 'create', 'pr-1', ...args);
+
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(
+        "instance 'pr-1' created (status Pending, plan small, cluster eu-2, region eu-west)\n",
+      );
+      expect(requests[0].body).toEqual({ name: 'pr-1', ...placement });
+    });
+
+    it('warns when the instance is not where it was asked to be', async () => {
+      const result = await runWith(
+        env,
+        'instances',
+        'create',
+        'pr-1',
+        '--cluster',
+        'eu-1',
+      );
+
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe(
+        "warning: instance 'pr-1' is on cluster eu-2, not eu-1\n",
+      );
+    });
+
+    it('sends the cluster and region filters of list, and shows both columns', async () => {
+      const result = await runWith(
+        env,
+        'instances',
+        'list',
+        '--cluster',
+        'eu-2',
+        '--region',
+        'eu-west',
+      );
+
+      expect(result.code).toBe(0);
+      expect(
+        Object.fromEntries(requests[0].url.searchParams.entries()),
+      ).toEqual({ limit: '100', cluster: 'eu-2', region: 'eu-west' });
+      expect(result.stdout).toMatch(
+        /^NAME\s+STATUS\s+PLAN\s+CLUSTER\s+REGION\s+OWNER\s+AGE\npr-1\s+Pending\s+small\s+eu-2\s+eu-west\s+user:default\/alice\s+5m\n$/,
+      );
+    });
+
+    it('shows the cluster and region of one instance', async () => {
+      const result = await runWith(env, 'instances', 'get', 'pr-1');
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Cluster:\s+eu-2$/m);
+      expect(result.stdout).toMatch(/^Region:\s+eu-west$/m);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { contextNameArgument, durationArgument } from './args/parsers';
+import { registerClustersCommand } from './commands/clusters';
 import { registerConfigCommand } from './commands/config';
 import { CommandContext } from './commands/context';
 import { registerInstancesCommand } from './commands/instances';
@@ -18,8 +19,8 @@ Exit codes:
   1  error (connection, authentication, permission, failed instance, ...)
   2  usage: a bad argument, option or value; nothing was changed
   3  not found
-  4  conflict (the name is taken, the instance is protected from deletion, or it is not in a
-     state that allows the operation)
+  4  conflict (the name is taken, the cluster or region is full or drained, the instance is
+     protected from deletion, or it is not in a state that allows the operation)
   5  timeout
   6  verification failed: a service of the instance failed 'instances verify'
 
@@ -61,5 +62,6 @@ export function createProgram(context: CommandContext): Command {
   registerConfigCommand(program, context);
   registerInstancesCommand(program, context);
   registerPlansCommand(program, context);
+  registerClustersCommand(program, context);
   return program;
 }

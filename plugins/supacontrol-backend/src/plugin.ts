@@ -11,7 +11,12 @@ import {
   supacontrolApiKeyManagePermission,
   supacontrolInstanceCreatePermission,
   supacontrolInstancePermissions,
+  InstanceStatus,
 } from '@supacontrol/plugin-supacontrol-common';
+import { ClusterOutage } from './clusters/ClusterOutage';
+import { ClusterProbe } from './clusters/ClusterProbe';
+import { ClusterHandle, Clusters } from './clusters/Clusters';
+import { InstanceRecord } from './database/types';
 import { assertNoGuestWithPostgres } from './config/guestSignIn';
 import { readSupaControlConfig } from './config/SupaControlConfig';
 import { DatabaseApiKeyStore } from './database/DatabaseApiKeyStore';
@@ -23,6 +28,7 @@ import {
   apiKeyPermissionResourceRef,
   instancePermissionResourceRef,
   isApiKeyOwner,
+  isInstanceInRegion,
   isInstanceOwner,
 } from './permissions/rules';
 import { ApiKeyService } from './service/ApiKeyService';
@@ -94,7 +100,7 @@ export const supacontrolPlugin = createBackendPlugin({
         permissionsRegistry.addResourceType({
           resourceRef: instancePermissionResourceRef,
           permissions: supacontrolInstancePermissions,
-          rules: [isInstanceOwner],
+          rules: [isInstanceOwner, isInstanceInRegion],
           getResources: async names =>
             Promise.all(names.map(name => instanceStore.getInstance(name))),
         });
@@ -107,67 +113,109 @@ export const supacontrolPlugin = createBackendPlugin({
         });
 
         // Without a cluster the portal still runs: health says so and create answers 503.
-        let kubernetes: KubernetesClient | undefined;
-        let driver: InstanceDriver | undefined;
-        let reconciler: InstanceReconciler | undefined;
-        if (config.kubernetes) {
-          kubernetes = KubernetesClient.create(config.kubernetes, {
+        // Each cluster gets its own client, Helm, informers, reachability and reconcile queue.
+        const handles: ClusterHandle[] = config.clusters.map(cluster => {
+          const kube = KubernetesClient.create(cluster.connection, {
             onRequest: (verb, outcome) =>
               metrics.kubernetesRequest(verb, outcome),
           });
           const helm = HelmClient.create({
             binary: config.helm.binary,
             timeoutMs: config.helm.timeoutMs,
-            kubeconfigPath: kubernetes.kubeconfigPath,
-            kubeContext: kubernetes.context,
+            kubeconfigPath: kube.kubeconfigPath,
+            kubeContext: kube.context,
             onCommand: (command, seconds, outcome) =>
               metrics.helmCommand(command, seconds, outcome),
           });
           deps.lifecycle.addShutdownHook(() => helm.killAll());
-          driver = InstanceDriver.create({ kube: kubernetes, helm, config });
-          if (config.reconcile.enabled) {
-            const kube = kubernetes;
+          const driver = InstanceDriver.create({
+            kube,
+            helm,
+            config: { ...config, ingress: cluster.ingress },
+          });
+          return {
+            config: cluster,
+            kube,
+            driver,
+            probe: ClusterProbe.create({ kube }),
+          };
+        });
+        const clusters = Clusters.create(handles);
+        const statusChanged = (
+          record: InstanceRecord,
+          from: InstanceStatus,
+          message: string,
+        ) => {
+          metrics.statusChanged(record, from);
+          notifier.statusChanged(record, from, message);
+        };
+        if (config.reconcile.enabled) {
+          for (const handle of handles) {
+            const cluster = handle.config.name;
+            let reconciler: InstanceReconciler | undefined = undefined;
             const cache = ClusterCache.create({
-              kube,
+              kube: handle.kube,
               logger: deps.logger,
               instanceSecretName: INSTANCE_SECRET_NAME,
               onInstance: name => reconciler?.trigger(name),
             });
             reconciler = InstanceReconciler.create({
               store: instanceStore,
-              driver,
+              driver: handle.driver,
               config,
-              logger: deps.logger,
+              logger: deps.logger.child({ cluster }),
               cache,
+              cluster,
+              outage: ClusterOutage.create({
+                cluster,
+                probe: handle.probe,
+                store: instanceStore,
+                logger: deps.logger,
+                statusChanged,
+                recovered: name => reconciler?.trigger(name),
+              }),
               observer: {
                 passDone: (seconds, report, outcome) =>
                   metrics.passDone(seconds, report.worked, outcome),
                 stepDone: (step, seconds, outcome) =>
                   metrics.stepDone(step, seconds, outcome),
-                statusChanged: (record, from, message) => {
-                  metrics.statusChanged(record, from);
-                  notifier.statusChanged(record, from, message);
-                },
+                statusChanged,
               },
             });
+            handle.reconciler = reconciler;
             const started = reconciler;
             deps.lifecycle.addStartupHook(() =>
               started.schedule(deps.scheduler),
             );
             deps.lifecycle.addShutdownHook(() => started.stop());
           }
-        } else {
+        }
+        if (handles.length === 0) {
           deps.logger.warn(
-            'No Kubernetes cluster configured (supacontrol.kubernetes): instances cannot be created',
+            'No Kubernetes cluster configured (supacontrol.kubernetes or supacontrol.clusters): instances cannot be created',
           );
+        } else {
+          // The configuration decides each cluster's region; instances follow it.
+          await instanceStore.syncClusterRegions(config.clusters);
+        }
+        const counts = await instanceStore.countLiveByCluster();
+        for (const [name, count] of Object.entries(counts)) {
+          if (!clusters.get(name)) {
+            deps.logger.warn(
+              `${count} live instances are on cluster '${name}', which is not configured: nothing reconciles them until it is listed in supacontrol.clusters again`,
+            );
+          }
         }
 
         // A change made through the API: the reconciler takes it up, open pages read it again.
         const changed = (name: string) => {
-          reconciler?.trigger(name);
           instanceStore
             .getInstance(name)
-            .then(record => record && notifier.signal(record))
+            .then(record => {
+              if (!record) return;
+              clusters.get(record.cluster)?.reconciler?.trigger(name);
+              notifier.signal(record);
+            })
             .catch(() => {});
         };
 
@@ -182,7 +230,7 @@ export const supacontrolPlugin = createBackendPlugin({
           auditor: deps.auditor,
           logger: deps.logger,
           config,
-          driver,
+          clusters,
           onChange: changed,
         });
         const operations = InstanceOperations.create({
@@ -237,7 +285,7 @@ export const supacontrolPlugin = createBackendPlugin({
           await createRouter({
             healthCheck: DatabaseHealthCheck.create({
               database,
-              kubernetes,
+              clusters,
               logger: deps.logger,
             }),
             instances,
@@ -245,7 +293,7 @@ export const supacontrolPlugin = createBackendPlugin({
             observability: InstanceObservability.create({
               store: instanceStore,
               authorizer,
-              kube: kubernetes,
+              clusters,
               logger: deps.logger,
             }),
             apiKeys,

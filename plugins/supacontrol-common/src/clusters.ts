@@ -42,8 +42,9 @@ export const IS_IN_REGION_RULE = 'IS_IN_REGION';
 
 /**
  * The form of cluster and region names: 1–32 lowercase letters, digits or "-", starting with a
- * letter. Configuration, API and supactl all check it.
+ * letter and not ending with "-" (so that they are valid label values too). Configuration, API
+ * and supactl all check it.
  *
  * @public
  */
-export const CLUSTER_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+export const CLUSTER_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;

@@ -1,4 +1,5 @@
 import {
+  CLUSTER_NAME_PATTERN,
   INSTANCE_COMPONENTS,
   INSTANCE_STATUSES,
   InstanceComponentName,
@@ -122,6 +123,23 @@ export function planArgument(value: string): string {
   }
   return value;
 }
+
+function placementNameArgument(what: 'cluster' | 'region') {
+  return (value: string): string => {
+    if (!CLUSTER_NAME_PATTERN.test(value)) {
+      throw new InvalidArgumentError(
+        `${what} names are 1–32 lowercase letters, digits or '-', starting with a letter (see supactl clusters list); got '${value}'`,
+      );
+    }
+    return value;
+  };
+}
+
+/** A cluster name, by the backend's rule; which clusters exist, only the server knows. */
+export const clusterNameArgument = placementNameArgument('cluster');
+
+/** A region name, by the same rule as cluster names. */
+export const regionNameArgument = placementNameArgument('region');
 
 // The backend's rule for chart versions; which ones are allowed, only the server knows.
 const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;

@@ -1,5 +1,6 @@
 import {
   ClusterEventList,
+  ListClustersResponse,
   CreateInstanceRequest,
   Instance,
   InstanceComponentName,
@@ -76,8 +77,18 @@ export class SupaControlClient {
     return this.#request('GET', '/v1/plans', options);
   }
 
+  async listClusters(options?: RequestOptions): Promise<ListClustersResponse> {
+    return this.#request('GET', '/v1/clusters', options);
+  }
+
   async listInstances(
-    query: { limit?: number; cursor?: string; status?: InstanceStatus },
+    query: {
+      limit?: number;
+      cursor?: string;
+      status?: InstanceStatus;
+      cluster?: string;
+      region?: string;
+    },
     options?: RequestOptions,
   ): Promise<ListInstancesResponse> {
     return this.#request('GET', '/v1/instances', { ...options, query });

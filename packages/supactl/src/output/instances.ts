@@ -7,11 +7,13 @@ import { renderTable } from './table';
 
 export function renderInstanceTable(items: Instance[], now: Date): string {
   return renderTable(
-    ['NAME', 'STATUS', 'PLAN', 'OWNER', 'AGE'],
+    ['NAME', 'STATUS', 'PLAN', 'CLUSTER', 'REGION', 'OWNER', 'AGE'],
     items.map(i => [
       i.name,
       i.status,
       i.plan,
+      i.cluster,
+      i.region,
       i.owner,
       formatAge(i.createdAt, now),
     ]),
@@ -41,6 +43,8 @@ export function renderInstanceDetails(instance: Instance, now: Date): string {
     ['Status', instance.status],
     ['Desired state', instance.desiredState],
     ['Plan', instance.plan],
+    ['Cluster', instance.cluster],
+    ['Region', instance.region],
     ['Owner', instance.owner],
     ['Deletion protection', instance.deletionProtection ? 'on' : 'off'],
     ['Created by', instance.createdBy],

@@ -23,6 +23,8 @@ function instance(overrides: Partial<Instance>): Instance {
     conditions: [],
     components: [],
     endpoints: {},
+    cluster: 'default',
+    region: 'default',
     chart: { name: 'supabase', version: '0.1.0' },
     mail: { smtp: false, autoconfirm: true },
     deletionProtection: false,

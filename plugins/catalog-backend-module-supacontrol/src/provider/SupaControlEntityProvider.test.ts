@@ -177,7 +177,7 @@ describe('SupaControlEntityProvider', () => {
     return res;
   }
 
-  it('publishes an instance as a Resource owned by its owner, with links and its annotation', async () => {
+  it('publishes an instance as a Resource owned by its owner, with links, its annotations and its placement labels', async () => {
     const name = uniqueName('cat');
     await createInstance(name);
 
@@ -194,8 +194,15 @@ describe('SupaControlEntityProvider', () => {
         annotations: {
           'supacontrol.io/instance': name,
           'supacontrol.io/status': 'Pending',
+          // The backend's one cluster, configured as `kubernetes:`, is `default` in `default`.
+          'supacontrol.io/cluster': 'default',
+          'supacontrol.io/region': 'default',
           'backstage.io/managed-by-location': `supacontrol:instance/${name}`,
           'backstage.io/managed-by-origin-location': `supacontrol:instance/${name}`,
+        },
+        labels: {
+          'supacontrol.io/cluster': 'default',
+          'supacontrol.io/region': 'default',
         },
       },
       spec: { type: 'supabase-instance', owner: ALICE },

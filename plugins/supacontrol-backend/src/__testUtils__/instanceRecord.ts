@@ -14,6 +14,8 @@ export function instanceRecord(
     owner: 'group:default/team-a',
     createdBy: 'user:default/alice',
     plan: 'small',
+    cluster: 'default',
+    region: 'default',
     chartName: 'supabase',
     chartVersion: '0.1.0',
     status: 'Pending',

@@ -1,6 +1,9 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InstancePlan } from '@supacontrol/plugin-supacontrol-common';
+import {
+  CLUSTER_NAME_PATTERN,
+  InstancePlan,
+} from '@supacontrol/plugin-supacontrol-common';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ChartSource } from '../helm/HelmClient';
@@ -22,7 +25,37 @@ export interface PlanConfig extends InstancePlan {
   values: Record<string, unknown>;
   /** The SMTP server Auth sends mail through: the plan's own, else `supacontrol.smtp`. */
   smtp?: SmtpConfig;
+  /** Regions its instances may be placed in; undefined means any. */
+  regions?: string[];
 }
+
+/** Public URLs through an ingress controller, of all clusters or one. */
+export interface IngressConfig {
+  domain: string;
+  className?: string;
+  clusterIssuer?: string;
+  /** Where the ingress controller runs: its pods may reach each instance's Kong. */
+  controllerNamespace: string;
+  /** Labels of the ingress controller's pods in that namespace; none means all of them. */
+  controllerPodLabels: Record<string, string>;
+}
+
+/** One entry of `supacontrol.clusters` (or `supacontrol.kubernetes`, as cluster `default`). */
+export interface ClusterConfig {
+  name: string;
+  region: string;
+  labels: Record<string, string>;
+  connection: ClusterConnection;
+  /** Undefined: no limit. */
+  maxInstances?: number;
+  /** False: drained, takes no new instances. */
+  enabled: boolean;
+  /** Its own, or `supacontrol.ingress`; undefined: no public URLs. */
+  ingress?: IngressConfig;
+}
+
+/** The cluster `supacontrol.kubernetes` stands for. */
+export const DEFAULT_CLUSTER = 'default';
 
 /** `supacontrol.smtp` or `supacontrol.plans.<name>.smtp`. */
 export interface SmtpConfig {
@@ -49,8 +82,8 @@ export interface SupaControlConfig {
     versions: string[];
     source: ChartSource;
   };
-  /** Undefined: no cluster configured; the portal runs, instances cannot be created. */
-  kubernetes?: ClusterConnection;
+  /** Empty: no cluster configured; the portal runs, instances cannot be created. */
+  clusters: ClusterConfig[];
   helm: { binary: string; timeoutMs: number };
   reconcile: {
     /** False runs an API-only replica: requests are recorded, another replica reconciles. */
@@ -66,16 +99,11 @@ export interface SupaControlConfig {
   };
   /** Notifications to owners and status signals to open pages (both best effort). */
   notifications: { enabled: boolean; signals: boolean };
-  /** Public URLs: `https://<name>.<domain>` and `https://studio-<name>.<domain>`. */
-  ingress?: {
-    domain: string;
-    className?: string;
-    clusterIssuer?: string;
-    /** Where the ingress controller runs: its pods may reach each instance's Kong. */
-    controllerNamespace: string;
-    /** Labels of the ingress controller's pods in that namespace; none means all of them. */
-    controllerPodLabels: Record<string, string>;
-  };
+  /**
+   * Public URLs: `https://<name>.<domain>` and `https://studio-<name>.<domain>`; the default of
+   * each cluster's own (`ClusterConfig.ingress`, which is what the driver uses).
+   */
+  ingress?: IngressConfig;
   /** Egress of the instances' pods beyond their namespace and the cluster DNS. */
   egress: EgressConfig;
   /** What each service principal may do; anything not listed is refused. */
@@ -252,6 +280,7 @@ function readPlans(root: Config | undefined): PlanConfig[] {
       smtp:
         readSmtp(plan.getOptionalConfig('smtp'), `plans.${name}.smtp`) ??
         readSmtp(root?.getOptionalConfig('smtp'), 'smtp'),
+      regions: plan.getOptionalStringArray('regions'),
     };
   });
   if (plans.length === 0) {
@@ -390,44 +419,193 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 function readLabels(
   root: Config | undefined,
   key: string,
+  /** The key as messages name it, from `supacontrol.`; default `key`. */
+  name = key,
 ): Record<string, string> {
   // Read whole: label names hold dots and slashes, which config paths would split.
   const labels = root?.getOptional(key);
   if (labels === undefined) return {};
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    fail(key, 'must be a map of label names to values');
+    fail(name, 'must be a map of label names to values');
   }
   return Object.fromEntries(
-    Object.entries(labels).map(([name, value]) => {
+    Object.entries(labels).map(([label, value]) => {
       if (
         typeof value !== 'string' ||
-        !LABEL_KEY.test(name) ||
+        !LABEL_KEY.test(label) ||
         !LABEL_VALUE.test(value)
       ) {
         fail(
-          `${key}.${name}`,
-          `must be a Kubernetes label (name and value); got '${name}: ${value}'`,
+          `${name}.${label}`,
+          `must be a Kubernetes label (name and value); got '${label}: ${value}'`,
         );
       }
-      return [name, value];
+      return [label, value];
     }),
   );
 }
 
-function readKubernetes(
-  root: Config | undefined,
-): ClusterConnection | undefined {
-  const k8s = root?.getOptionalConfig('kubernetes');
-  if (!k8s) return undefined;
-  if (k8s.getOptionalBoolean('inCluster')) {
+function readConnection(entry: Config): ClusterConnection | undefined {
+  if (entry.getOptionalBoolean('inCluster')) {
     return { type: 'in-cluster' };
   }
-  const path = k8s.getOptionalString('kubeconfigPath');
+  const path = entry.getOptionalString('kubeconfigPath');
   if (!path) return undefined;
   return {
     type: 'kubeconfig',
     path,
-    context: k8s.getOptionalString('context'),
+    context: entry.getOptionalString('context'),
+  };
+}
+
+function readName(entry: Config, key: string, fallback?: string): string {
+  const value = entry.getOptionalString(key) ?? fallback;
+  if (value === undefined || !CLUSTER_NAME_PATTERN.test(value)) {
+    throw new Error(
+      `must be 1–32 lowercase letters, digits or "-", starting with a letter and not ending with "-"; got '${
+        value ?? ''
+      }'`,
+    );
+  }
+  return value;
+}
+
+function readMaxInstances(entry: Config, key: string): number | undefined {
+  const value = entry.getOptionalNumber('maxInstances');
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > 100_000) {
+    fail(
+      `${key}.maxInstances`,
+      `must be a whole number from 0 to 100000; got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * `supacontrol.clusters`, or `supacontrol.kubernetes` as the one cluster `default`; each gets
+ * its ingress from its own keys over `supacontrol.ingress`.
+ */
+function readClusters(
+  root: Config | undefined,
+  ingress: IngressConfig | undefined,
+): ClusterConfig[] {
+  const single = root?.getOptionalConfig('kubernetes');
+  const list = root?.getOptionalConfigArray('clusters');
+  if (single && list) {
+    fail(
+      'clusters',
+      'cannot be combined with supacontrol.kubernetes: move that connection into the list as the cluster named default',
+    );
+  }
+  if (single) {
+    const connection = readConnection(single);
+    if (!connection) return [];
+    let region: string;
+    try {
+      region = readName(single, 'region', 'default');
+    } catch (error) {
+      fail('kubernetes.region', (error as Error).message);
+    }
+    return [
+      {
+        name: DEFAULT_CLUSTER,
+        region,
+        labels: {},
+        connection,
+        maxInstances: readMaxInstances(single, 'kubernetes'),
+        enabled: true,
+        ingress,
+      },
+    ];
+  }
+  const clusters = (list ?? []).map((entry, i) => {
+    const key = `clusters[${i}]`;
+    let name: string;
+    let region: string;
+    try {
+      name = readName(entry, 'name');
+    } catch (error) {
+      fail(`${key}.name`, (error as Error).message);
+    }
+    try {
+      region = readName(entry, 'region', 'default');
+    } catch (error) {
+      fail(`${key}.region`, (error as Error).message);
+    }
+    const connection = readConnection(entry);
+    if (!connection) {
+      fail(
+        key,
+        `cluster '${name}' needs kubeconfigPath (and optionally context) or inCluster: true`,
+      );
+    }
+    return {
+      name,
+      region,
+      labels: readLabels(entry, 'labels', `${key}.labels`),
+      connection,
+      maxInstances: readMaxInstances(entry, key),
+      enabled: entry.getOptionalBoolean('enabled') ?? true,
+      ingress: readIngress(
+        entry.getOptionalConfig('ingress'),
+        `${key}.ingress`,
+        ingress,
+      ),
+    };
+  });
+  const seen = new Set<string>();
+  for (const cluster of clusters) {
+    if (seen.has(cluster.name)) {
+      fail('clusters', `names must be unique; '${cluster.name}' appears twice`);
+    }
+    seen.add(cluster.name);
+  }
+  return clusters;
+}
+
+/**
+ * An ingress block (`supacontrol.ingress`, or a cluster's), each key falling back to `inherited`.
+ * Undefined when it has no domain.
+ */
+function readIngress(
+  block: Config | undefined,
+  key: string,
+  inherited?: IngressConfig,
+): IngressConfig | undefined {
+  const domain = block?.getOptionalString('domain') ?? inherited?.domain;
+  if (domain === undefined) return undefined;
+  if (!DOMAIN.test(domain)) {
+    fail(
+      `${key}.domain`,
+      `must be a DNS domain such as supabase.example.com; got '${domain}'`,
+    );
+  }
+  const controllerNamespace =
+    block?.getOptionalString('controllerNamespace') ??
+    inherited?.controllerNamespace;
+  if (!controllerNamespace) {
+    fail(
+      `${key}.controllerNamespace`,
+      "is required with ingress.domain: the namespace of the ingress controller (e.g. 'ingress-nginx'), whose pods the instances' NetworkPolicy admits to Kong",
+    );
+  }
+  if (!NAMESPACE.test(controllerNamespace)) {
+    fail(
+      `${key}.controllerNamespace`,
+      `must be a namespace name; got '${controllerNamespace}'`,
+    );
+  }
+  return {
+    domain,
+    className: block?.getOptionalString('className') ?? inherited?.className,
+    clusterIssuer:
+      block?.getOptionalString('clusterIssuer') ?? inherited?.clusterIssuer,
+    controllerNamespace,
+    controllerPodLabels:
+      block?.getOptional('controllerPodLabels') !== undefined
+        ? readLabels(block, 'controllerPodLabels', `${key}.controllerPodLabels`)
+        : inherited?.controllerPodLabels ?? {},
   };
 }
 
@@ -462,37 +640,27 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
   }
   const defaultPlan = (defaults[0] ?? plans[0]).name;
 
-  const domain = root?.getOptionalString('ingress.domain');
-  if (domain !== undefined && !DOMAIN.test(domain)) {
-    fail(
-      'ingress.domain',
-      `must be a DNS domain such as supabase.example.com; got '${domain}'`,
-    );
-  }
-  const controllerNamespace = root?.getOptionalString(
-    'ingress.controllerNamespace',
-  );
-  if (domain !== undefined && !controllerNamespace) {
-    fail(
-      'ingress.controllerNamespace',
-      "is required with ingress.domain: the namespace of the ingress controller (e.g. 'ingress-nginx'), whose pods the instances' NetworkPolicy admits to Kong",
-    );
-  }
-  if (
-    controllerNamespace !== undefined &&
-    !NAMESPACE.test(controllerNamespace)
-  ) {
-    fail(
-      'ingress.controllerNamespace',
-      `must be a namespace name; got '${controllerNamespace}'`,
-    );
+  const ingress = readIngress(root?.getOptionalConfig('ingress'), 'ingress');
+  const clusters = readClusters(root, ingress);
+  const regions = new Set(clusters.map(c => c.region));
+  for (const plan of plans) {
+    for (const region of plan.regions ?? []) {
+      if (!regions.has(region)) {
+        fail(
+          `plans.${plan.name}.regions`,
+          `'${region}' is not the region of any cluster in supacontrol.clusters (${
+            [...regions].join(', ') || 'none configured'
+          })`,
+        );
+      }
+    }
   }
 
   return {
     plans: plans.map(p => ({ ...p, default: p.name === defaultPlan })),
     defaultPlan,
     chart: readChart(root),
-    kubernetes: readKubernetes(root),
+    clusters,
     helm: {
       binary: root?.getOptionalString('helm.binary') ?? 'helm',
       timeoutMs: positive(root, 'helm.timeoutSeconds', 300, 3600) * 1000,
@@ -514,15 +682,7 @@ export function readSupaControlConfig(config: Config): SupaControlConfig {
       progressDeadlineMs:
         positive(root, 'reconcile.progressDeadlineSeconds', 600, 86400) * 1000,
     },
-    ingress: domain
-      ? {
-          domain,
-          className: root?.getOptionalString('ingress.className'),
-          clusterIssuer: root?.getOptionalString('ingress.clusterIssuer'),
-          controllerNamespace: controllerNamespace!,
-          controllerPodLabels: readLabels(root, 'ingress.controllerPodLabels'),
-        }
-      : undefined,
+    ingress,
     egress: readEgress(root),
     serviceAccess: readServiceAccess(root),
     limits: readLimits(root),

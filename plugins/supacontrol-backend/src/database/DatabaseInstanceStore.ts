@@ -6,6 +6,7 @@ import {
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
+  ClusterFullError,
   GenerationChangedError,
   InstanceLease,
   InstancePatch,
@@ -44,6 +45,8 @@ type InstanceRow = {
   owner: string;
   created_by: string;
   plan: string;
+  cluster: string;
+  region: string;
   chart_name: string;
   chart_version: string;
   status: string;
@@ -73,6 +76,8 @@ function fromRow(row: InstanceRow): InstanceRecord {
     owner: row.owner,
     createdBy: row.created_by,
     plan: row.plan,
+    cluster: row.cluster,
+    region: row.region,
     chartName: row.chart_name,
     chartVersion: row.chart_version,
     status: row.status as InstanceRecord['status'],
@@ -112,6 +117,8 @@ function toRow(
   set('owner', patch.owner);
   set('created_by', patch.createdBy);
   set('plan', patch.plan);
+  set('cluster', patch.cluster);
+  set('region', patch.region);
   set('chart_name', patch.chartName);
   set('chart_version', patch.chartVersion);
   set('status', patch.status);
@@ -199,9 +206,33 @@ export class DatabaseInstanceStore implements InstanceStore {
     return this.#queries;
   }
 
-  async createInstance(record: InstanceRecord): Promise<InstanceRecord> {
+  async createInstance(
+    record: InstanceRecord,
+    options: { maxInstances?: number } = {},
+  ): Promise<InstanceRecord> {
+    const { maxInstances } = options;
     try {
-      await this.#db('instances').insert(toRow(record));
+      if (maxInstances === undefined) {
+        await this.#db('instances').insert(toRow(record));
+      } else {
+        await this.#db.transaction(async trx => {
+          // Creates on one cluster queue here, so that two of them never both take its last
+          // place (SQLite runs one write transaction at a time anyway).
+          if (!this.#isSqlite()) {
+            await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+              `supacontrol-cluster:${record.cluster}`,
+            ]);
+          }
+          const [{ count }] = await trx('instances')
+            .where({ cluster: record.cluster })
+            .whereNull('deleted_at')
+            .count({ count: '*' });
+          if (Number(count) >= maxInstances) {
+            throw new ClusterFullError(record.cluster, maxInstances);
+          }
+          await trx('instances').insert(toRow(record));
+        });
+      }
     } catch (error) {
       if (isDatabaseConflictError(error)) {
         throw new ConflictError(
@@ -233,6 +264,12 @@ export class DatabaseInstanceStore implements InstanceStore {
       }
       if (query.owner) {
         builder.where({ owner: query.owner });
+      }
+      if (query.cluster) {
+        builder.where({ cluster: query.cluster });
+      }
+      if (query.region) {
+        builder.where({ region: query.region });
       }
       if (query.criteria) {
         applyOwnerCriteria(builder, query.criteria);
@@ -400,8 +437,10 @@ export class DatabaseInstanceStore implements InstanceStore {
     workedBefore?: Date;
     exclude?: string[];
     startedFirst?: boolean;
+    cluster?: string;
   }): Promise<InstanceRecord[]> {
-    const { owner, leaseMs, limit, names, exclude, workedBefore } = options;
+    const { owner, leaseMs, limit, names, exclude, workedBefore, cluster } =
+      options;
     const neverWorked = options.startedFirst ? 1 : 0;
     // lease_until is the end of a held lease, or when the last one was released; either way it
     // is free once the database's clock has passed it.
@@ -430,6 +469,7 @@ export class DatabaseInstanceStore implements InstanceStore {
       .limit(limit)
       .select('id');
     if (names) due.whereIn('name', names);
+    if (cluster) due.where({ cluster });
     if (exclude?.length) due.whereNotIn('id', exclude);
     const claimed: InstanceRecord[] = [];
     for (const { id } of await due) {
@@ -451,7 +491,10 @@ export class DatabaseInstanceStore implements InstanceStore {
     return claimed;
   }
 
-  async listReconcilable(names?: string[]): Promise<InstanceRecord[]> {
+  async listReconcilable(
+    names?: string[],
+    cluster?: string,
+  ): Promise<InstanceRecord[]> {
     const query = this.#db<InstanceRow>('instances')
       .whereNull('deleted_at')
       .whereNot({ status: 'Failed' })
@@ -461,6 +504,7 @@ export class DatabaseInstanceStore implements InstanceStore {
           .orWhere('next_attempt_at', '<=', this.#databaseNow()),
       );
     if (names) query.whereIn('name', names);
+    if (cluster) query.where({ cluster });
     return (await query).map(fromRow);
   }
 
@@ -496,6 +540,37 @@ export class DatabaseInstanceStore implements InstanceStore {
     await this.#db('instances')
       .where({ id, lease_owner: owner })
       .update({ lease_owner: null, lease_until: this.#databaseNow() });
+  }
+
+  async countLiveByCluster(): Promise<Record<string, number>> {
+    const rows: { cluster: string; count: string | number }[] = await this.#db(
+      'instances',
+    )
+      .whereNull('deleted_at')
+      .select('cluster')
+      .count({ count: '*' })
+      .groupBy('cluster');
+    return Object.fromEntries(rows.map(r => [r.cluster, Number(r.count)]));
+  }
+
+  async listLiveOnCluster(cluster: string): Promise<InstanceRecord[]> {
+    const rows = await this.#db<InstanceRow>('instances')
+      .whereNull('deleted_at')
+      .where({ cluster });
+    return rows.map(fromRow);
+  }
+
+  async syncClusterRegions(
+    clusters: { name: string; region: string }[],
+  ): Promise<number> {
+    let changed = 0;
+    for (const { name, region } of clusters) {
+      changed += await this.#db('instances')
+        .where({ cluster: name })
+        .whereNot({ region })
+        .update({ region });
+    }
+    return changed;
   }
 
   async countLive(query: { owner?: string }): Promise<number> {

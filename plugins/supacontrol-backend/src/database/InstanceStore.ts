@@ -39,10 +39,30 @@ export class GenerationChangedError extends CustomErrorBase {
   name = 'GenerationChangedError' as const;
 }
 
+/**
+ * A cluster already holds its `maxInstances` live instances; nothing was written. Answered as 409,
+ * naming the limit.
+ */
+export class ClusterFullError extends CustomErrorBase {
+  name = 'ClusterFullError' as const;
+  constructor(cluster: string, maxInstances: number) {
+    super(
+      `Cluster '${cluster}' is full: it holds its limit of ${maxInstances} live instances (maxInstances in supacontrol.clusters); delete one, choose another cluster or region, or raise the limit`,
+    );
+  }
+}
+
 /** Persistence of instances and their history. */
 export interface InstanceStore {
-  /** Inserts a new instance; throws `ConflictError` when a live instance has the name. */
-  createInstance(record: InstanceRecord): Promise<InstanceRecord>;
+  /**
+   * Inserts a new instance; throws `ConflictError` when a live instance has the name, and
+   * {@link ClusterFullError} when its cluster already holds `maxInstances` live instances
+   * (checked in the same transaction, one create per cluster at a time).
+   */
+  createInstance(
+    record: InstanceRecord,
+    options?: { maxInstances?: number },
+  ): Promise<InstanceRecord>;
   /** The live instance with the name, else the most recently deleted one. */
   getInstance(name: string): Promise<InstanceRecord | undefined>;
   listInstances(query: ListInstancesQuery): Promise<{
@@ -99,12 +119,28 @@ export interface InstanceStore {
      * never worked on come first (fairness for new instances).
      */
     startedFirst?: boolean;
+    /** Only instances on this cluster. */
+    cluster?: string;
   }): Promise<InstanceRecord[]>;
   /**
    * Every instance `claimDue` could take now, leased or not (or only the named ones): one query,
    * so that a pass can leave the steady ones alone without claiming each.
    */
-  listReconcilable(names?: string[]): Promise<InstanceRecord[]>;
+  listReconcilable(
+    names?: string[],
+    cluster?: string,
+  ): Promise<InstanceRecord[]>;
+  /** Live instances by cluster name (clusters without any are absent). */
+  countLiveByCluster(): Promise<Record<string, number>>;
+  /** Every live instance on a cluster (to mark them while it cannot be reached). */
+  listLiveOnCluster(cluster: string): Promise<InstanceRecord[]>;
+  /**
+   * Sets each instance's region to its cluster's (the configuration may have changed it);
+   * returns how many changed.
+   */
+  syncClusterRegions(
+    clusters: { name: string; region: string }[],
+  ): Promise<number>;
   /** How many live (not deleted) instances there are of each status and plan. */
   countByStatusAndPlan(): Promise<
     { status: InstanceStatus; plan: string; count: number }[]

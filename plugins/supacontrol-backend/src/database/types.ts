@@ -15,6 +15,10 @@ export interface InstanceRecord {
   owner: string;
   createdBy: string;
   plan: string;
+  /** The cluster it was placed on; never changes. */
+  cluster: string;
+  /** That cluster's region (kept in step with the configuration at start-up). */
+  region: string;
   chartName: string;
   chartVersion: string;
   status: InstanceStatus;
@@ -56,15 +60,20 @@ export interface ExpectedWorkload {
   component: string;
 }
 
-/** A filter the permission framework produced, as `IS_OWNER` conditions over the owner column. */
+/**
+ * A filter the permission framework produced: `IS_OWNER` conditions over the owner column and,
+ * for instances, `IS_IN_REGION` over the region column.
+ */
 export type OwnerCriteria = PermissionCriteria<{
-  key: 'owner';
+  key: 'owner' | 'region';
   values: string[];
 }>;
 
 export interface ListInstancesQuery {
   owner?: string;
   status?: InstanceStatus;
+  cluster?: string;
+  region?: string;
   /** Restricts the result to what the caller may read; undefined means no restriction. */
   criteria?: OwnerCriteria;
   limit: number;

@@ -17,7 +17,8 @@ export function toOptionalDate(value: unknown): Date | undefined {
 }
 
 /**
- * Adds the permission framework's conditions to a query, as SQL over the `owner` column. Handles
+ * Adds the permission framework's conditions to a query, as SQL over the `owner` column (or
+ * `region`, for the region rule of instances). Handles
  * `allOf`, `anyOf` and `not` so that any policy's combination works.
  */
 export function applyOwnerCriteria(
@@ -43,6 +44,9 @@ export function applyOwnerCriteria(
     // Owned by nobody in an empty list: matches nothing.
     builder.whereRaw('1 = 0');
   } else {
-    builder.whereIn(column, criteria.values);
+    builder.whereIn(
+      criteria.key === 'region' ? 'region' : column,
+      criteria.values,
+    );
   }
 }

@@ -333,6 +333,38 @@ export class KubernetesClient {
     await this.#call('list', () => this.#core.listNamespace({ limit: 1 }));
   }
 
+  /**
+   * Whether the apiserver answers within `timeoutMs` (a list of one namespace): the cluster's
+   * reachability probe. Measured like every request, but not counted in `requestCount`, which
+   * reports the work reconcile passes do.
+   */
+  async probe(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            Object.assign(
+              new Error(
+                `the apiserver did not answer within ${timeoutMs / 1000} s`,
+              ),
+              { code: 'ETIMEDOUT' },
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.#core.listNamespace({ limit: 1 }), timeout]);
+      this.#onRequest?.('probe', 'success');
+    } catch (error) {
+      this.#onRequest?.('probe', requestOutcome(error));
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The user name the cluster knows SupaControl by (SelfSubjectReview). */
   async whoAmI(): Promise<string> {
     const review = await this.#call('create', () =>

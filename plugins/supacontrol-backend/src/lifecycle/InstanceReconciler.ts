@@ -18,6 +18,7 @@ import {
   InstanceRecord,
 } from '../database/types';
 import { HelmError } from '../helm/HelmClient';
+import type { ClusterOutage } from '../clusters/ClusterOutage';
 import { CachedInstance, ClusterCache } from '../kubernetes/ClusterCache';
 import { describeKubernetesError } from '../kubernetes/KubernetesClient';
 import { removeCondition, setCondition } from './conditions';
@@ -170,6 +171,8 @@ export class InstanceReconciler {
   readonly #config: SupaControlConfig;
   readonly #logger: LoggerService;
   readonly #cache?: ClusterCache;
+  readonly #cluster?: string;
+  readonly #outage?: ClusterOutage;
   readonly #observer: ReconcileObserver;
   readonly #owner = `reconciler-${randomUUID()}`;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -198,6 +201,13 @@ export class InstanceReconciler {
      * cluster; with them a pass over steady instances makes no request at all.
      */
     cache?: ClusterCache;
+    /**
+     * The cluster whose instances this reconciler works on (its own queue); undefined: every
+     * instance, for a single cluster.
+     */
+    cluster?: string;
+    /** Stops the queue while the cluster's apiserver does not answer. */
+    outage?: ClusterOutage;
     observer?: ReconcileObserver;
   }): InstanceReconciler {
     return new InstanceReconciler(options);
@@ -211,6 +221,8 @@ export class InstanceReconciler {
     this.#config = options.config;
     this.#logger = options.logger;
     this.#cache = options.cache;
+    this.#cluster = options.cluster;
+    this.#outage = options.outage;
     this.#observer = options.observer ?? {};
   }
 
@@ -227,7 +239,11 @@ export class InstanceReconciler {
   async schedule(scheduler: SchedulerService): Promise<void> {
     this.#cache?.start();
     await scheduler.scheduleTask({
-      id: TASK_ID,
+      // One task per cluster: a slow or unreachable cluster does not hold up the others' passes.
+      id:
+        this.#cluster && this.#cluster !== 'default'
+          ? `${TASK_ID}-${this.#cluster}`
+          : TASK_ID,
       scope: 'global',
       frequency: { seconds: this.#config.reconcile.intervalSeconds },
       timeout: { milliseconds: this.#config.reconcile.leaseMs },
@@ -292,6 +308,10 @@ export class InstanceReconciler {
   async #reconcileAll(options?: { names?: string[] }): Promise<PassReport> {
     const report = emptyReport();
     if (this.#stopped) return report;
+    if (this.#outage && !(await this.#outage.mayWork())) {
+      this.#logPass(report);
+      return report;
+    }
     const before = this.#driver.kubernetes.requestCount;
     const queriesBefore = this.#store.queryCount;
     // From the informers, when they follow the cluster: then instances that are where they
@@ -299,7 +319,10 @@ export class InstanceReconciler {
     const cached = this.#cache?.workloads();
     let names = options?.names;
     if (cached) {
-      const candidates = await this.#store.listReconcilable(names);
+      const candidates = await this.#store.listReconcilable(
+        names,
+        this.#cluster,
+      );
       report.instances = candidates.length;
       const due = candidates.filter(r => !this.#settledInCache(r, cached));
       report.settled = candidates.length - due.length;
@@ -431,6 +454,7 @@ export class InstanceReconciler {
           names: wanted,
           exclude: [...this.#inFlight],
           startedFirst: true,
+          cluster: this.#cluster,
         });
         if (first) {
           // The others stay wanted; none claimable means they are leased elsewhere or not due.
@@ -448,6 +472,7 @@ export class InstanceReconciler {
         names,
         workedBefore: passStart,
         exclude: [...this.#inFlight],
+        cluster: this.#cluster,
       });
       if (record) this.#inFlight.add(record.id);
       return record;

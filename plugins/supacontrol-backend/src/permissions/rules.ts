@@ -3,6 +3,7 @@ import {
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import {
+  IS_IN_REGION_RULE,
   IS_OWNER_RULE,
   RESOURCE_TYPE_SUPACONTROL_API_KEY,
   RESOURCE_TYPE_SUPACONTROL_INSTANCE,
@@ -10,11 +11,12 @@ import {
 import { ApiKeyRecord, InstanceRecord } from '../database/types';
 
 type OwnerQuery = { key: 'owner'; values: string[] };
+type InstanceQuery = { key: 'owner' | 'region'; values: string[] };
 
-/** Instances as a permission resource: conditions filter on the owner. */
+/** Instances as a permission resource: conditions filter on the owner or the region. */
 export const instancePermissionResourceRef = createPermissionResourceRef<
   InstanceRecord,
-  OwnerQuery
+  InstanceQuery
 >().with({
   pluginId: 'supacontrol',
   resourceType: RESOURCE_TYPE_SUPACONTROL_INSTANCE,
@@ -43,6 +45,19 @@ export const isInstanceOwner = createPermissionRule<
   resourceRef: instancePermissionResourceRef,
   apply: (resource, { claims }) => normalize(claims).includes(resource.owner),
   toQuery: ({ claims }) => ({ key: 'owner', values: normalize(claims) }),
+});
+
+/** `IS_IN_REGION` on instances: the instance's cluster is in one of `regions`. */
+export const isInstanceInRegion = createPermissionRule<
+  typeof instancePermissionResourceRef,
+  { regions: string[] }
+>({
+  name: IS_IN_REGION_RULE,
+  description:
+    'Allow instances placed in one of the given regions (of supacontrol.clusters)',
+  resourceRef: instancePermissionResourceRef,
+  apply: (resource, { regions }) => regions.includes(resource.region),
+  toQuery: ({ regions }) => ({ key: 'region', values: regions }),
 });
 
 /** `IS_OWNER` on API keys: the owner is one of `claims`. */

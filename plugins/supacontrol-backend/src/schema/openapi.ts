@@ -30,6 +30,9 @@ import {
   rotateCredentialsBody,
   revokedApiKeysSchema,
   instanceName,
+  clusterName,
+  clusterListSchema,
+  regionName,
   planName,
   chartVersion,
   keyLifetimeDays,
@@ -47,6 +50,10 @@ export interface OpenApiOptions {
   chartVersions: string[];
   /** `supacontrol.apiKeys.maxLifetimeDays`. */
   maxKeyLifetimeDays: number;
+  /** `supacontrol.clusters[].name`: none when no cluster is configured. */
+  clusters: string[];
+  /** Their regions. */
+  regions: string[];
 }
 
 /**
@@ -96,6 +103,28 @@ function constraints(options: OpenApiOptions) {
         schema.enum = (schema.enum as string[]).filter(w => w !== 'database');
         schema.description =
           "jwt: the JWT secret and the anon and service_role keys; dashboard: Studio's password. 'database' is refused with the reason: Postgres keeps the password it was first given";
+      },
+    ],
+    [
+      clusterName,
+      schema => {
+        if (options.clusters.length === 0) return;
+        delete schema.pattern;
+        schema.enum = options.clusters;
+      },
+    ],
+    [
+      regionName,
+      schema => {
+        if (options.regions.length === 0) return;
+        delete schema.pattern;
+        schema.enum = options.regions;
+      },
+    ],
+    [
+      createInstanceBody,
+      schema => {
+        schema.not = { required: ['cluster', 'region'] };
       },
     ],
     [
@@ -201,7 +230,8 @@ export function createOpenApiDocument(options: OpenApiOptions) {
           responses: {
             '200': { description: 'Healthy', ...json(healthSchema) },
             '503': {
-              description: 'Degraded: the failing check says why',
+              description:
+                'Cannot serve: the database, or every cluster, does not answer; the failing check says why',
               ...json(healthSchema),
             },
           },
@@ -214,6 +244,17 @@ export function createOpenApiDocument(options: OpenApiOptions) {
           responses: {
             '200': { description: 'The plans', ...json(plansSchema) },
             ...errors(401, 429),
+          },
+        },
+      },
+      '/v1/clusters': {
+        get: {
+          summary:
+            'The clusters instances are placed on: region, labels, whether they take new instances, how full, whether reachable (scope instances:read)',
+          security,
+          responses: {
+            '200': { description: 'The clusters', ...json(clusterListSchema) },
+            ...errors(401, 403, 429),
           },
         },
       },

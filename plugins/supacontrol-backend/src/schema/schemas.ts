@@ -1,5 +1,6 @@
 import {
   API_KEY_SCOPES,
+  CLUSTER_NAME_PATTERN,
   INSTANCE_COMPONENTS,
   ROTATABLE_CREDENTIALS,
   INSTANCE_NAME_RULE,
@@ -53,6 +54,29 @@ export const planName = z
       'plan must name one of the plans of GET /v1/plans (lowercase letters, digits, "-")',
   });
 
+const CLUSTER_NAME_RULE =
+  '1–32 lowercase letters, digits or "-", starting with a letter and not ending with "-"';
+
+/** A cluster name; the document lists the configured clusters (`supacontrol.clusters`). */
+export const clusterName = z
+  .string({
+    error:
+      'cluster must be a string naming one of the clusters of GET /v1/clusters',
+  })
+  .regex(CLUSTER_NAME_PATTERN, {
+    error: `cluster must name one of the clusters of GET /v1/clusters (${CLUSTER_NAME_RULE})`,
+  });
+
+/** A region name; the document lists the regions of the configured clusters. */
+export const regionName = z
+  .string({
+    error:
+      'region must be a string naming the region of a cluster of GET /v1/clusters',
+  })
+  .regex(CLUSTER_NAME_PATTERN, {
+    error: `region must name the region of a cluster of GET /v1/clusters (${CLUSTER_NAME_RULE})`,
+  });
+
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES, {
   error: `status must be one of ${INSTANCE_STATUSES.join(', ')}`,
 });
@@ -69,9 +93,21 @@ export const createInstanceBody = z
       deletionProtection: z
         .boolean({ error: 'deletionProtection must be true or false' })
         .optional(),
+      cluster: clusterName.optional().meta({
+        description:
+          'Place the instance on this cluster (GET /v1/clusters). Not with region.',
+      }),
+      region: regionName.optional().meta({
+        description:
+          'Place the instance on the enabled cluster of this region with the most room. Not with cluster. Without either: the enabled cluster with the most room among the regions the plan allows.',
+      }),
     },
     { error: 'the request body must be a JSON object with at least "name"' },
   )
+  .refine(b => b.cluster === undefined || b.region === undefined, {
+    error:
+      'give cluster or region, not both: a cluster is in exactly one region',
+  })
   .meta({ title: 'CreateInstanceRequest' });
 
 /** The update body needs one field at least (`minProperties: 1` in the document). */
@@ -164,6 +200,8 @@ export const listInstancesQuery = z.strictObject({
     .meta({ description: 'The nextCursor of the previous page' }),
   owner: entityRef.optional(),
   status: instanceStatusSchema.optional(),
+  cluster: clusterName.optional(),
+  region: regionName.optional(),
 });
 
 const KEY_LIFETIME_RULE =
@@ -297,6 +335,8 @@ export const instanceSchema = z
     owner: z.string(),
     createdBy: z.string(),
     plan: z.string(),
+    cluster: z.string(),
+    region: z.string(),
     status: instanceStatusSchema,
     desiredState: z.enum(['running', 'paused', 'deleted']),
     generation: z.number().int(),
@@ -454,8 +494,34 @@ export const healthSchema = z
     version: z.string(),
     database: healthCheck(['ok', 'error']).extend({ client: z.string() }),
     kubernetes: healthCheck(['ok', 'error', 'not-configured']),
+    clusters: z.array(
+      healthCheck(['ok', 'error']).extend({
+        name: z.string(),
+        region: z.string(),
+        enabled: z.boolean(),
+      }),
+    ),
   })
   .meta({ title: 'Health' });
+
+export const clusterListSchema = z
+  .strictObject({
+    items: z.array(
+      z
+        .strictObject({
+          name: z.string(),
+          region: z.string(),
+          labels: z.record(z.string(), z.string()),
+          enabled: z.boolean(),
+          maxInstances: z.number().int().optional(),
+          instances: z.number().int(),
+          status: z.enum(['reachable', 'unreachable', 'unknown']),
+          message: z.string().optional(),
+        })
+        .meta({ title: 'Cluster' }),
+    ),
+  })
+  .meta({ title: 'ClusterList' });
 
 /** One line per problem, `field: message`, for an `InputError`. */
 export function describeIssues(error: z.ZodError, where: string): string {

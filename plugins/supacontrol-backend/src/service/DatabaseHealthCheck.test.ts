@@ -1,5 +1,6 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
+import { Clusters } from '../clusters/Clusters';
 import { DatabaseHealthCheck } from './DatabaseHealthCheck';
 
 describe('DatabaseHealthCheck', () => {
@@ -16,7 +17,11 @@ describe('DatabaseHealthCheck', () => {
         } as any),
     };
     const logger = mockServices.logger.mock();
-    const check = DatabaseHealthCheck.create({ database, logger });
+    const check = DatabaseHealthCheck.create({
+      database,
+      clusters: Clusters.create([]),
+      logger,
+    });
 
     const health = await check.check();
     expect(health).toEqual({
@@ -31,6 +36,7 @@ describe('DatabaseHealthCheck', () => {
         status: 'not-configured',
         message: expect.stringContaining('No cluster connected'),
       },
+      clusters: [],
     });
     expect(JSON.stringify(health)).not.toContain('10.1.2.3');
     expect(logger.warn).toHaveBeenCalledWith(

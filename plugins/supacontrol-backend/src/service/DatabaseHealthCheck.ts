@@ -1,10 +1,7 @@
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { HealthResponse } from '@supacontrol/plugin-supacontrol-common';
 import packageJson from '../../package.json';
-import {
-  describeKubernetesError,
-  KubernetesClient,
-} from '../kubernetes/KubernetesClient';
+import { Clusters } from '../clusters/Clusters';
 
 /** How long one answer is reused: probes and anonymous callers cannot make it query more often. */
 const CACHE_MS = 5_000;
@@ -19,13 +16,13 @@ const CACHE_MS = 5_000;
  */
 export class DatabaseHealthCheck {
   readonly #database: DatabaseService;
-  readonly #kubernetes?: KubernetesClient;
+  readonly #clusters: Pick<Clusters, 'health' | 'size'>;
   readonly #logger: LoggerService;
   #last?: { at: number; health: Promise<HealthResponse> };
 
   static create(options: {
     database: DatabaseService;
-    kubernetes?: KubernetesClient;
+    clusters: Pick<Clusters, 'health' | 'size'>;
     logger: LoggerService;
   }): DatabaseHealthCheck {
     return new DatabaseHealthCheck(options);
@@ -35,7 +32,7 @@ export class DatabaseHealthCheck {
     options: Parameters<typeof DatabaseHealthCheck.create>[0],
   ) {
     this.#database = options.database;
-    this.#kubernetes = options.kubernetes;
+    this.#clusters = options.clusters;
     this.#logger = options.logger;
   }
 
@@ -48,18 +45,38 @@ export class DatabaseHealthCheck {
   }
 
   async #check(): Promise<HealthResponse> {
-    const [database, kubernetes] = await Promise.all([
+    const [database, clusters] = await Promise.all([
       this.#checkDatabase(),
-      this.#checkCluster(),
+      this.#clusters.health(),
     ]);
+    const down = clusters.filter(c => c.status !== 'ok');
+    for (const cluster of down) {
+      this.#logger.warn(
+        `Health check: the apiserver of cluster '${cluster.name}' did not answer`,
+        { cluster: cluster.name },
+      );
+    }
+    let kubernetes: HealthResponse['kubernetes'] = { status: 'ok' };
+    if (clusters.length === 0) {
+      kubernetes = {
+        status: 'not-configured',
+        message:
+          'No cluster connected: set supacontrol.kubernetes.kubeconfigPath (or inCluster: true), or supacontrol.clusters',
+      };
+    } else if (down.length > 0) {
+      kubernetes = {
+        status: 'error',
+        message: `Not answering: ${down
+          .map(c => `cluster '${c.name}'`)
+          .join(', ')}; see the backend log`,
+      };
+    }
     return {
-      status:
-        database.status === 'ok' && kubernetes.status !== 'error'
-          ? 'ok'
-          : 'degraded',
+      status: database.status === 'ok' && down.length === 0 ? 'ok' : 'degraded',
       version: packageJson.version,
       database,
       kubernetes,
+      clusters,
     };
   }
 
@@ -78,28 +95,6 @@ export class DatabaseHealthCheck {
         status: 'error',
         client,
         message: 'The database did not answer a query; see the backend log',
-      };
-    }
-  }
-
-  async #checkCluster(): Promise<HealthResponse['kubernetes']> {
-    if (!this.#kubernetes) {
-      return {
-        status: 'not-configured',
-        message:
-          'No cluster connected: set supacontrol.kubernetes.kubeconfigPath (or inCluster: true)',
-      };
-    }
-    try {
-      await this.#kubernetes.version();
-      return { status: 'ok' };
-    } catch (error) {
-      this.#logger.warn('Health check: the Kubernetes cluster did not answer', {
-        error: describeKubernetesError(error),
-      });
-      return {
-        status: 'error',
-        message: 'The Kubernetes cluster did not answer; see the backend log',
       };
     }
   }

@@ -94,7 +94,10 @@ export class InstanceAuthorizer {
     typeof createConditionAuthorizer<InstanceRecord>
   >;
   readonly #toCriteria: ReturnType<
-    typeof createConditionTransformer<{ key: 'owner'; values: string[] }>
+    typeof createConditionTransformer<{
+      key: 'owner' | 'region';
+      values: string[];
+    }>
   >;
 
   static create(options: {
@@ -142,6 +145,15 @@ export class InstanceAuthorizer {
     if (caller.kind === 'service') {
       this.#serviceRule(caller, operationFor(permission));
     }
+  }
+
+  /**
+   * Throws unless the caller may read what SupaControl offers (plans' placement, clusters): API
+   * keys need `instances:read`, services a `read` rule.
+   */
+  checkReadScope(caller: Caller): void {
+    if (caller.kind === 'key') requireScope(caller, 'instances:read');
+    if (caller.kind === 'service') this.#serviceRule(caller, 'read');
   }
 
   /** Throws unless the caller may create instances. */

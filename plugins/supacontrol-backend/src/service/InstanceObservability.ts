@@ -1,3 +1,4 @@
+import { Clusters } from '../clusters/Clusters';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -70,14 +71,15 @@ const COMPONENT_LABEL = 'app.kubernetes.io/component';
 export class InstanceObservability {
   readonly #store: InstanceStore;
   readonly #authorizer: InstanceAuthorizer;
-  readonly #kube: KubernetesClient | undefined;
+  readonly #clusters: Pick<Clusters, 'get'>;
   readonly #logger: LoggerService;
 
   static create(options: {
     store: InstanceStore;
     authorizer: InstanceAuthorizer;
     /** Absent when no cluster is configured: both operations answer 503. */
-    kube: KubernetesClient | undefined;
+    /** Each instance's logs and events are read from its own cluster. */
+    clusters: Pick<Clusters, 'get'>;
     logger: LoggerService;
   }): InstanceObservability {
     return new InstanceObservability(options);
@@ -88,7 +90,7 @@ export class InstanceObservability {
   ) {
     this.#store = options.store;
     this.#authorizer = options.authorizer;
-    this.#kube = options.kube;
+    this.#clusters = options.clusters;
     this.#logger = options.logger;
   }
 
@@ -221,12 +223,13 @@ export class InstanceObservability {
         `Instance '${name}' was deleted; its logs and events are gone`,
       );
     }
-    if (!this.#kube) {
+    const cluster = this.#clusters.get(record.cluster);
+    if (!cluster) {
       throw new ServiceUnavailableError(
-        'No Kubernetes cluster is configured; logs and events live in the cluster',
+        `Cluster '${record.cluster}' of this instance is not configured (supacontrol.clusters); its logs and events live there`,
       );
     }
-    return { record, kube: this.#kube };
+    return { record, kube: cluster.kube };
   }
 }
 

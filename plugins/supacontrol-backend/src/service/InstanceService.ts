@@ -24,16 +24,18 @@ import {
   supacontrolInstanceUpdatePermission,
   verifyInstance,
   VerifyResult,
+  ListClustersResponse,
 } from '@supacontrol/plugin-supacontrol-common';
 import { randomUUID } from 'node:crypto';
-import { InstanceStore } from '../database/InstanceStore';
+import { ClusterFullError, InstanceStore } from '../database/InstanceStore';
+import { Clusters } from '../clusters/Clusters';
 import { InstanceRecord } from '../database/types';
 import { SupaControlConfig } from '../config/SupaControlConfig';
 import { actorOf, auditOptionsOf, Caller } from './callers';
 import { fromCluster } from './clusterErrors';
 import { assertAllowedChartVersion } from './InstanceOperations';
 import { InstanceAuthorizer } from './InstanceAuthorizer';
-import { InstanceDriver, instanceEndpoints } from '../lifecycle/InstanceDriver';
+import { instanceEndpoints } from '../lifecycle/InstanceDriver';
 
 /**
  * How the instance's Auth confirms e-mail sign-ups, from its plan: through the plan's SMTP server,
@@ -52,18 +54,29 @@ export function mailOf(
   };
 }
 
+/** The ingress of the instance's cluster (its own, or `supacontrol.ingress`). */
+function ingressOf(
+  record: InstanceRecord,
+  config: Pick<SupaControlConfig, 'ingress' | 'clusters'>,
+): SupaControlConfig['ingress'] {
+  const cluster = config.clusters.find(c => c.name === record.cluster);
+  return cluster ? cluster.ingress : config.ingress;
+}
+
 /** The API's view of a record. */
 export function toInstance(
   record: InstanceRecord,
-  config: Pick<SupaControlConfig, 'ingress' | 'plans'>,
+  config: Pick<SupaControlConfig, 'ingress' | 'plans' | 'clusters'>,
 ): Instance {
-  const ingress = config.ingress;
+  const ingress = ingressOf(record, config);
   return {
     name: record.name,
     namespace: record.namespace,
     owner: record.owner,
     createdBy: record.createdBy,
     plan: record.plan,
+    cluster: record.cluster,
+    region: record.region,
     status: record.status,
     desiredState: record.desiredState,
     generation: record.generation,
@@ -107,7 +120,7 @@ export class InstanceService {
   readonly #logger: LoggerService;
   readonly #config: SupaControlConfig;
   readonly #onChange: (name: string) => void;
-  readonly #driver?: InstanceDriver;
+  readonly #clusters: Clusters;
 
   static create(options: {
     store: InstanceStore;
@@ -117,8 +130,8 @@ export class InstanceService {
     config: SupaControlConfig;
     /** Called after each recorded change, so the reconciler can act without waiting. */
     onChange?: (name: string) => void;
-    /** Undefined when no cluster is configured: instances can be read, not created. */
-    driver?: InstanceDriver;
+    /** None configured: instances can be read, not created. */
+    clusters: Clusters;
   }): InstanceService {
     return new InstanceService(options);
   }
@@ -130,11 +143,20 @@ export class InstanceService {
     this.#logger = options.logger;
     this.#config = options.config;
     this.#onChange = options.onChange ?? (() => {});
-    this.#driver = options.driver;
+    this.#clusters = options.clusters;
   }
 
   #toInstance(record: InstanceRecord): Instance {
     return toInstance(record, this.#config);
+  }
+
+  /** The names the API document lists for placement: clusters and their regions. */
+  placementNames(): { clusters: string[]; regions: string[] } {
+    const clusters = this.#config.clusters;
+    return {
+      clusters: clusters.map(c => c.name),
+      regions: [...new Set(clusters.map(c => c.region))],
+    };
   }
 
   /** The chart and the versions `supacontrol.chart.versions` allows. */
@@ -197,15 +219,20 @@ export class InstanceService {
           return { instance: this.#toInstance(existing), replayed: true };
         }
       }
-      if (!this.#driver) {
+      if (this.#clusters.size === 0) {
         throw new ServiceUnavailableError(
           'No Kubernetes cluster is configured, so instances cannot be created: set ' +
-            'supacontrol.kubernetes.kubeconfigPath (or supacontrol.kubernetes.inCluster: true) in backstage.yaml',
+            'supacontrol.kubernetes.kubeconfigPath (or supacontrol.kubernetes.inCluster: true, or supacontrol.clusters) in backstage.yaml',
         );
       }
       const namespace = instanceNamespace(input.name);
       await this.#checkLimits(owner);
-      const driver = this.#driver;
+      const placed = await this.#clusters.place(this.#store, {
+        cluster: input.cluster,
+        region: input.region,
+        plan: this.#config.plans.find(p => p.name === plan)!,
+      });
+      const { driver } = placed;
       const ownership = await fromCluster(
         `check namespace ${namespace}`,
         this.#logger,
@@ -224,6 +251,8 @@ export class InstanceService {
         owner,
         createdBy: actorOf(caller),
         plan,
+        cluster: placed.config.name,
+        region: placed.config.region,
         chartName: this.#config.chart.name,
         chartVersion: input.chartVersion ?? this.#config.chart.version,
         status: 'Pending',
@@ -240,7 +269,17 @@ export class InstanceService {
         restarts: {},
         rotations: { jwt: 0, dashboard: 0 },
       };
-      await this.#store.createInstance(record);
+      try {
+        await this.#store.createInstance(record, {
+          maxInstances: placed.config.maxInstances,
+        });
+      } catch (error) {
+        // Placement saw room, but a create that raced this one took the last place.
+        if (error instanceof ClusterFullError) {
+          throw new ConflictError(error.message);
+        }
+        throw error;
+      }
       await this.#store.addEvent({
         id: randomUUID(),
         instanceId: record.id,
@@ -248,13 +287,14 @@ export class InstanceService {
         actor: record.createdBy,
         action: 'create',
         toStatus: 'Pending',
-        message: `Created with plan '${plan}', owned by ${owner}`,
+        message: `Created with plan '${plan}', owned by ${owner}, on cluster '${record.cluster}' (region ${record.region})`,
         createdAt: now,
       });
       this.#logger.info('Instance requested', {
         instance: record.name,
         owner,
         plan,
+        cluster: record.cluster,
       });
       await auditorEvent.success({ meta: { instanceId: record.id } });
       this.#onChange(record.name);
@@ -269,6 +309,8 @@ export class InstanceService {
     query: {
       owner?: string;
       status?: InstanceStatus;
+      cluster?: string;
+      region?: string;
       limit: number;
       cursor?: string;
     },
@@ -285,6 +327,12 @@ export class InstanceService {
       totalCount: page.totalCount,
       nextCursor: page.nextCursor,
     };
+  }
+
+  /** `GET /v1/clusters`: any caller who may list instances may see where they can go. */
+  async listClusters(caller: Caller): Promise<ListClustersResponse> {
+    this.#authorizer.checkReadScope(caller);
+    return { items: await this.#clusters.summaries(this.#store) };
   }
 
   async getInstance(name: string, caller: Caller): Promise<Instance> {
@@ -535,12 +583,13 @@ export class InstanceService {
           `Instance '${name}' was deleted; its credentials are gone`,
         );
       }
-      if (!this.#driver) {
+      const cluster = this.#clusters.get(record.cluster);
+      if (!cluster) {
         throw new ServiceUnavailableError(
-          'No Kubernetes cluster is configured; credentials live in the cluster',
+          `Cluster '${record.cluster}' of this instance is not configured (supacontrol.clusters); its credentials live there`,
         );
       }
-      const driver = this.#driver;
+      const { driver } = cluster;
       const secret = await fromCluster(
         `read the Secret of instance ${name}`,
         this.#logger,
@@ -551,7 +600,10 @@ export class InstanceService {
           `Credentials of '${name}' do not exist yet (status ${record.status}); they are created while provisioning`,
         );
       }
-      const endpoints = instanceEndpoints(record, this.#config.ingress);
+      const endpoints = instanceEndpoints(
+        record,
+        ingressOf(record, this.#config),
+      );
       await auditorEvent.success({ meta: { instanceId: record.id } });
       return {
         apiUrl: endpoints.api,

@@ -127,8 +127,14 @@ export async function createRouter(
 
   router.get('/health', async (_req, res) => {
     const health = await healthCheck.check();
-    // A degraded dependency is a 503 so that probes notice; the body says which one.
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
+    // 503 when this backend cannot serve at all (no database, or no cluster answers), so that
+    // probes take it out; one cluster of several down is `degraded` in a 200: every replica
+    // would see the same, and the other clusters keep working.
+    const down =
+      health.database.status !== 'ok' ||
+      (health.clusters.length > 0 &&
+        health.clusters.every(c => c.status !== 'ok'));
+    res.status(down ? 503 : 200).json(health);
   });
 
   const v1 = Router();
@@ -138,6 +144,7 @@ export async function createRouter(
     plans: instances.listPlans().map(plan => plan.name),
     chartVersions: instances.chartVersions().versions,
     maxKeyLifetimeDays: apiKeys.maxLifetimeDays,
+    ...instances.placementNames(),
   });
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
@@ -210,6 +217,10 @@ export async function createRouter(
 
   v1.get('/plans', async (_req, res) => {
     res.json({ items: instances.listPlans() });
+  });
+
+  v1.get('/clusters', async (_req, res) => {
+    res.json(await instances.listClusters(callerOf(res)));
   });
 
   v1.get('/chart-versions', async (_req, res) => {

@@ -2,6 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   ApiKey,
   ClusterEvent,
+  ClusterSummary,
   HealthResponse,
   Instance,
   InstanceEvent,
@@ -25,6 +26,8 @@ export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
     conditions: [],
     components: [],
     endpoints: {},
+    cluster: 'eu-1',
+    region: 'eu-west',
     chart: { name: 'supabase', version: '0.1.0' },
     mail: { smtp: false, autoconfirm: true },
     deletionProtection: false,
@@ -37,6 +40,36 @@ export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
 export const fakePlans: InstancePlan[] = [
   { name: 'small', description: '0.5 CPU, 1 GiB, 5 GiB disk', default: true },
   { name: 'large', description: '2 CPU, 4 GiB, 50 GiB disk', default: false },
+];
+
+/** Three clusters in two regions: one with room, one full, one drained. */
+export const fakeClusters: ClusterSummary[] = [
+  {
+    name: 'eu-1',
+    region: 'eu-west',
+    labels: {},
+    enabled: true,
+    maxInstances: 20,
+    instances: 3,
+    status: 'reachable',
+  },
+  {
+    name: 'eu-2',
+    region: 'eu-west',
+    labels: {},
+    enabled: true,
+    maxInstances: 5,
+    instances: 5,
+    status: 'reachable',
+  },
+  {
+    name: 'us-1',
+    region: 'us-east',
+    labels: {},
+    enabled: false,
+    instances: 7,
+    status: 'reachable',
+  },
 ];
 
 export const fakeEvents: InstanceEvent[] = [
@@ -98,6 +131,7 @@ export const fakeHealth: HealthResponse = {
   version: '0.1.0',
   database: { status: 'ok', client: 'better-sqlite3' },
   kubernetes: { status: 'ok' },
+  clusters: [{ name: 'eu-1', region: 'eu-west', enabled: true, status: 'ok' }],
 };
 
 export function fakeApiKey(overrides: Partial<ApiKey> = {}): ApiKey {
@@ -125,6 +159,7 @@ export function fakeApi(
       default: '0.1.0',
       versions: ['0.1.0', '0.2.0'],
     })),
+    listClusters: jest.fn(async () => fakeClusters),
     listInstances: jest.fn(async () => ({ items: [], totalCount: 0 })),
     getInstance: jest.fn(async (name: string) => fakeInstance({ name })),
     createInstance: jest.fn(async request =>

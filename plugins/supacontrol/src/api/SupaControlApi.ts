@@ -3,6 +3,7 @@ import {
   ApiKey,
   ChartVersions,
   ClusterEvent,
+  ClusterSummary,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateInstanceRequest,
@@ -40,6 +41,10 @@ export interface ListInstancesQuery {
   /** Entity ref of the owner, e.g. `group:default/team-a`. */
   owner?: string;
   status?: InstanceStatus;
+  /** Only instances on this cluster. */
+  cluster?: string;
+  /** Only instances in this region. */
+  region?: string;
 }
 
 /**
@@ -69,6 +74,11 @@ export interface SupaControlApi {
   listPlans(): Promise<InstancePlan[]>;
   /** The chart versions allowed at create and upgrade, from `GET /v1/chart-versions`. */
   getChartVersions(): Promise<ChartVersions>;
+  /**
+   * The clusters instances can be placed on, with their region, room and reachability, from
+   * `GET /v1/clusters`.
+   */
+  listClusters(): Promise<ClusterSummary[]>;
   /** A page of the instances the user may read, from `GET /v1/instances`. */
   listInstances(query?: ListInstancesQuery): Promise<ListInstancesResponse>;
   /** One instance, from `GET /v1/instances/:name`. */

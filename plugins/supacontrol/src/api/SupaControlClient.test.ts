@@ -25,6 +25,8 @@ const instance = {
   conditions: [],
   components: [],
   endpoints: {},
+  cluster: 'eu-1',
+  region: 'eu-west',
   chart: { name: 'supabase', version: '0.1.0' },
   mail: { smtp: false, autoconfirm: true },
   deletionProtection: false,
@@ -140,6 +142,7 @@ describe('SupaControlClient', () => {
         cursor: 'xyz',
         owner: '',
         status: 'Running',
+        region: 'eu-west',
       }),
     ).resolves.toEqual({
       items: [instance],
@@ -150,7 +153,32 @@ describe('SupaControlClient', () => {
       limit: '20',
       cursor: 'xyz',
       status: 'Running',
+      region: 'eu-west',
     });
+
+    await client.listInstances({ cluster: 'eu-1' });
+    expect(Object.fromEntries(url!.searchParams)).toEqual({ cluster: 'eu-1' });
+  });
+
+  it('lists the clusters', async () => {
+    const clusters = [
+      {
+        name: 'eu-1',
+        region: 'eu-west',
+        labels: { tier: 'standard' },
+        enabled: true,
+        maxInstances: 20,
+        instances: 3,
+        status: 'reachable',
+      },
+    ];
+    server.use(
+      http.get(`${baseUrl}/v1/clusters`, () =>
+        HttpResponse.json({ items: clusters }),
+      ),
+    );
+
+    await expect(client.listClusters()).resolves.toEqual(clusters);
   });
 
   it('reads one instance, escaping its name in the path', async () => {
@@ -183,6 +211,9 @@ describe('SupaControlClient', () => {
     ).resolves.toEqual(instance);
     expect(body).toEqual({ name: 'orders', plan: 'small' });
     expect(contentType).toBe('application/json');
+
+    await client.createInstance({ name: 'orders', region: 'eu-west' });
+    expect(body).toEqual({ name: 'orders', region: 'eu-west' });
   });
 
   it("keeps the backend's refusal of a taken name in the error's cause", async () => {

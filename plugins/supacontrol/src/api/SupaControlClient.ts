@@ -5,6 +5,7 @@ import {
   ApiKey,
   ClusterEvent,
   ClusterEventList,
+  ClusterSummary,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateInstanceRequest,
@@ -13,6 +14,7 @@ import {
   InstanceComponentName,
   InstanceEvent,
   InstancePlan,
+  ListClustersResponse,
   ListInstancesResponse,
   RotatableCredential,
   SUPACONTROL_PLUGIN_ID,
@@ -61,6 +63,13 @@ export class SupaControlClient implements SupaControlApi {
 
   async getChartVersions(): Promise<ChartVersions> {
     return this.#json<ChartVersions>(await this.#request('v1/chart-versions'));
+  }
+
+  async listClusters(): Promise<ClusterSummary[]> {
+    const body = await this.#json<ListClustersResponse>(
+      await this.#request('v1/clusters'),
+    );
+    return body.items;
   }
 
   async listInstances(

@@ -7,6 +7,7 @@ export { useInstanceCredentials } from './useInstanceCredentials';
 export type { InstanceCredentialsState } from './useInstanceCredentials';
 export { useChartVersions, usePlans } from './usePlans';
 export { useApiKeys } from './useApiKeys';
+export { useClusters } from './useClusters';
 export { useClusterEvents } from './useClusterEvents';
 export { useInstanceLogs } from './useInstanceLogs';
 export type { InstanceLogsState } from './useInstanceLogs';

@@ -10,10 +10,10 @@ import { useAutoRefresh } from './useAutoRefresh';
  */
 export function useInstances(query: ListInstancesQuery) {
   const api = useApi(supacontrolApiRef);
-  const { limit, cursor, owner, status } = query;
+  const { limit, cursor, owner, status, cluster, region } = query;
   const state = useReloadableAsync(
-    () => api.listInstances({ limit, cursor, owner, status }),
-    [api, limit, cursor, owner, status],
+    () => api.listInstances({ limit, cursor, owner, status, cluster, region }),
+    [api, limit, cursor, owner, status, cluster, region],
   );
   useAutoRefresh({
     active:

@@ -33,6 +33,7 @@ function renderDialog(api: SupaControlApi, onCreated = jest.fn()) {
 
 const nameField = () => screen.getByRole('textbox', { name: /Name/ });
 const createButton = () => screen.getByRole('button', { name: 'Create' });
+const placementSelect = () => screen.getByRole('button', { name: /Placement/ });
 
 describe('CreateInstanceDialog', () => {
   it("refuses bad names as you type, with the backend's rule", async () => {
@@ -80,6 +81,9 @@ describe('CreateInstanceDialog', () => {
       plan: 'large',
       owner: 'group:default/team-a',
     });
+    // "Any region" is the default and leaves the choice to the backend.
+    expect(api.createInstance.mock.calls[0][0]).not.toHaveProperty('region');
+    expect(api.createInstance.mock.calls[0][0]).not.toHaveProperty('cluster');
     await waitFor(() =>
       expect(onCreated).toHaveBeenCalledWith(
         expect.objectContaining({ name: 'orders', status: 'Pending' }),
@@ -146,5 +150,129 @@ describe('CreateInstanceDialog', () => {
     expect(api.createInstance).toHaveBeenCalledWith(
       expect.objectContaining({ name: 'orders', deletionProtection: true }),
     );
+  });
+
+  describe('placement', () => {
+    it('offers each region and cluster with its room, and sends the region chosen', async () => {
+      const api = fakeApi();
+      await renderDialog(api);
+
+      await waitFor(() =>
+        expect(placementSelect()).toHaveTextContent('Any region (most room)'),
+      );
+      await userEvent.click(placementSelect());
+      expect(
+        screen.getAllByRole('option').map(option => option.textContent),
+      ).toEqual([
+        'Any region (most room)',
+        'Region eu-west: any cluster',
+        'Region us-east: any cluster',
+        'Cluster eu-1 (eu-west) — 3/20',
+        'Cluster eu-2 (eu-west) — 5/5 (full)',
+        'Cluster us-1 (us-east) — 7/∞ (drained)',
+      ]);
+      await userEvent.click(
+        screen.getByRole('option', { name: 'Region eu-west: any cluster' }),
+      );
+      await userEvent.type(nameField(), 'orders');
+      await userEvent.click(createButton());
+
+      expect(api.createInstance).toHaveBeenCalledWith(
+        expect.objectContaining({ name: 'orders', region: 'eu-west' }),
+      );
+      expect(api.createInstance.mock.calls[0][0]).not.toHaveProperty('cluster');
+    });
+
+    it('sends the cluster chosen', async () => {
+      const api = fakeApi();
+      await renderDialog(api);
+
+      await waitFor(() => expect(api.listClusters).toHaveBeenCalled());
+      await userEvent.click(placementSelect());
+      await userEvent.click(
+        await screen.findByRole('option', { name: /^Cluster eu-1 / }),
+      );
+      await userEvent.type(nameField(), 'orders');
+      await userEvent.click(createButton());
+
+      expect(api.createInstance).toHaveBeenCalledWith(
+        expect.objectContaining({ name: 'orders', cluster: 'eu-1' }),
+      );
+      expect(api.createInstance.mock.calls[0][0]).not.toHaveProperty('region');
+    });
+
+    it('disables full and drained clusters, and regions where every cluster is', async () => {
+      await renderDialog(fakeApi());
+
+      await userEvent.click(placementSelect());
+      const option = async (name: RegExp) =>
+        screen.findByRole('option', { name });
+      expect(await option(/^Cluster eu-2 .*full/)).toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+      expect(await option(/^Cluster us-1 .*drained/)).toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+      expect(await option(/^Region us-east/)).toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+      expect(await option(/^Cluster eu-1 /)).not.toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+      expect(await option(/^Region eu-west/)).not.toHaveAttribute(
+        'aria-disabled',
+        'true',
+      );
+    });
+
+    it('lets the backend choose when the clusters cannot be loaded', async () => {
+      const api = fakeApi({
+        listClusters: jest.fn().mockRejectedValue(new Error('Failed to fetch')),
+      });
+      await renderDialog(api);
+
+      expect(
+        await screen.findByText(
+          'Could not load the clusters (Failed to fetch); the backend chooses',
+        ),
+      ).toBeInTheDocument();
+      // Not an alert: in this dialog alerts are refusals of the create.
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+      expect(placementSelect()).toHaveTextContent('Any region (most room)');
+      await userEvent.type(nameField(), 'orders');
+      await userEvent.click(createButton());
+
+      const request = api.createInstance.mock.calls[0][0];
+      expect(request).toMatchObject({ name: 'orders' });
+      expect(request).not.toHaveProperty('cluster');
+      expect(request).not.toHaveProperty('region');
+    });
+
+    it('names the only cluster when there is one', async () => {
+      const api = fakeApi({
+        listClusters: jest.fn(async () => [
+          {
+            name: 'main',
+            region: 'local',
+            labels: {},
+            enabled: true,
+            instances: 0,
+            status: 'reachable' as const,
+          },
+        ]),
+      });
+      await renderDialog(api);
+
+      expect(
+        await screen.findByText('There is one cluster, main (local)'),
+      ).toBeInTheDocument();
+      await userEvent.type(nameField(), 'orders');
+      await userEvent.click(createButton());
+      expect(api.createInstance.mock.calls[0][0]).not.toHaveProperty('cluster');
+    });
   });
 });

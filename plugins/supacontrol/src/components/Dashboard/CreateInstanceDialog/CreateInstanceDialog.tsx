@@ -21,6 +21,8 @@ import { supacontrolApiRef } from '../../../api';
 import { usePlans } from '../../../hooks';
 import { DialogButtons, DialogError } from '../../Shared/DialogParts';
 import { errorMessage } from '../../Shared/ErrorPanel';
+import { Placement, placementRequest } from './placement';
+import { PlacementField } from './PlacementField';
 
 /** Props of {@link CreateInstanceDialog}. */
 interface CreateInstanceDialogProps {
@@ -30,8 +32,9 @@ interface CreateInstanceDialogProps {
 }
 
 /**
- * Asks for a name (checked as you type with the backend's own rule), a plan, an owner and
- * whether to protect it from deletion, and requests the instance. A refusal from the backend is shown in the dialog, which stays open.
+ * Asks for a name (checked as you type with the backend's own rule), a plan, a placement (the
+ * backend's choice, a region or a cluster), an owner and whether to protect it from deletion,
+ * and requests the instance. A refusal from the backend is shown in the dialog, which stays open.
  */
 export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
   const { open, onClose, onCreated } = props;
@@ -46,6 +49,7 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
   const [name, setName] = useState('');
   const [plan, setPlan] = useState('');
   const [owner, setOwner] = useState('');
+  const [placement, setPlacement] = useState<Placement>('');
   const [deletionProtection, setDeletionProtection] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
@@ -76,6 +80,7 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
   const close = () => {
     if (pending) return;
     setName('');
+    setPlacement('');
     setDeletionProtection(false);
     setError(undefined);
     onClose();
@@ -95,9 +100,11 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
           owner && owner !== identity.value?.userEntityRef ? owner : undefined,
         // Sent only when asked for, so that the backend's default stays the default.
         deletionProtection: deletionProtection || undefined,
+        ...placementRequest(placement),
       });
       setPending(false);
       setName('');
+      setPlacement('');
       setDeletionProtection(false);
       onCreated(instance);
     } catch (e) {
@@ -169,6 +176,11 @@ export const CreateInstanceDialog = (props: CreateInstanceDialogProps) => {
               ))}
             </TextField>
           )}
+          <PlacementField
+            open={open}
+            value={placement}
+            onChange={setPlacement}
+          />
           {owners.length > 1 && (
             <TextField
               select

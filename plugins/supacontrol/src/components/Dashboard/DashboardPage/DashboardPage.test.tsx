@@ -14,6 +14,8 @@ const orders = fakeInstance({
   status: 'Running',
   owner: 'group:default/team-a',
   plan: 'large',
+  cluster: 'us-1',
+  region: 'us-east',
   components: [
     {
       name: 'db',
@@ -90,7 +92,7 @@ describe('DashboardPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('lists instances with status, components ready, owner, plan and a link', async () => {
+  it('lists instances with status, components ready, owner, plan, cluster, region and a link', async () => {
     const api = fakeApi({
       listInstances: jest.fn(async () => ({
         items: [orders, billing],
@@ -109,6 +111,11 @@ describe('DashboardPage', () => {
     expect(within(row).getByText('2/3')).toBeInTheDocument();
     expect(within(row).getByText('group:default/team-a')).toBeInTheDocument();
     expect(within(row).getByText('large')).toBeInTheDocument();
+    expect(within(row).getByText('us-1')).toBeInTheDocument();
+    expect(within(row).getByText('us-east')).toBeInTheDocument();
+    expect(
+      screen.getAllByRole('columnheader').map(header => header.textContent),
+    ).toEqual(expect.arrayContaining(['Cluster', 'Region']));
     expect(
       within(
         screen.getByRole('link', { name: 'billing' }).closest('tr')!,
@@ -125,6 +132,8 @@ describe('DashboardPage', () => {
       cursor: undefined,
       owner: undefined,
       status: undefined,
+      cluster: undefined,
+      region: undefined,
     });
   });
 
@@ -196,6 +205,72 @@ describe('DashboardPage', () => {
     expect(
       screen.queryByRole('link', { name: 'orders' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('sends the cluster and region filters to the backend, from the first page', async () => {
+    const api = fakeApi({
+      listInstances: jest.fn(async () => ({
+        items: [orders, billing],
+        totalCount: 30,
+        nextCursor: 'page-2',
+      })),
+    });
+    await renderPage('/supacontrol', { api });
+    await screen.findByText('Instances (30)');
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() =>
+      expect(api.listInstances).toHaveBeenLastCalledWith(
+        expect.objectContaining({ cursor: 'page-2' }),
+      ),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: /Region/ }));
+    expect(
+      screen.getAllByRole('option').map(option => option.textContent),
+    ).toEqual(['Any region', 'eu-west', 'us-east']);
+    await userEvent.click(screen.getByRole('option', { name: 'us-east' }));
+    await waitFor(() =>
+      expect(api.listInstances).toHaveBeenLastCalledWith(
+        expect.objectContaining({ region: 'us-east', cursor: undefined }),
+      ),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: /Cluster/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'us-1' }));
+    await waitFor(() =>
+      expect(api.listInstances).toHaveBeenLastCalledWith(
+        expect.objectContaining({ region: 'us-east', cluster: 'us-1' }),
+      ),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: /Region/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Any region' }),
+    );
+    await waitFor(() =>
+      expect(api.listInstances).toHaveBeenLastCalledWith(
+        expect.objectContaining({ region: undefined, cluster: 'us-1' }),
+      ),
+    );
+  });
+
+  it('leaves out the cluster and region filters when the clusters cannot be loaded', async () => {
+    const api = fakeApi({
+      listClusters: jest.fn().mockRejectedValue(new Error('Failed to fetch')),
+      listInstances: jest.fn(async () => ({ items: [orders], totalCount: 1 })),
+    });
+    await renderPage('/supacontrol', { api });
+
+    expect(await screen.findByText('Instances (1)')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Status/ })).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Region/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(
+        screen.getByRole('link', { name: 'orders' }).closest('tr')!,
+      ).getByText('us-1'),
+    ).toBeInTheDocument();
   });
 
   it('pages through the instances with the cursor', async () => {
@@ -328,6 +403,7 @@ describe('DashboardPage', () => {
         version: '0.1.0',
         database: { status: 'ok' as const, client: 'pg' },
         kubernetes: { status: 'not-configured' as const },
+        clusters: [],
       })),
     });
     await renderPage('/supacontrol', { api });

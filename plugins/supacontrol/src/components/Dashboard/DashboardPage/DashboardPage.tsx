@@ -17,7 +17,7 @@ import Typography from '@material-ui/core/Typography';
 import AddIcon from '@material-ui/icons/Add';
 import SettingsIcon from '@material-ui/icons/Settings';
 import { useCallback, useMemo, useState } from 'react';
-import { useInstances } from '../../../hooks';
+import { useClusters, useInstances } from '../../../hooks';
 import { settingsRouteRef } from '../../../routes';
 import { DeleteInstanceDialog } from '../../Instance/DeleteInstanceDialog';
 import { ErrorPanel } from '../../Shared/ErrorPanel';
@@ -61,13 +61,21 @@ export const DashboardPage = () => {
     cursor: cursors[cursors.length - 1],
     status: filters.status,
     owner: filters.owner || undefined,
+    cluster: filters.cluster,
+    region: filters.region,
   });
+  const clusters = useClusters();
   const { allowed: canCreate } = usePermission({
     permission: supacontrolInstanceCreatePermission,
   });
 
   const changeFilters = (next: InstanceFilterValues) => {
-    if (next.status !== filters.status || next.owner !== filters.owner) {
+    if (
+      next.status !== filters.status ||
+      next.owner !== filters.owner ||
+      next.cluster !== filters.cluster ||
+      next.region !== filters.region
+    ) {
       setCursors([undefined]);
     }
     setFilters(next);
@@ -81,7 +89,11 @@ export const DashboardPage = () => {
     [value, filters.search],
   );
 
-  const filtered = !!filters.status || !!filters.owner;
+  const filtered =
+    !!filters.status ||
+    !!filters.owner ||
+    !!filters.cluster ||
+    !!filters.region;
   const createButton = canCreate ? (
     <Button
       variant="contained"
@@ -129,7 +141,11 @@ export const DashboardPage = () => {
   } else {
     body = (
       <>
-        <InstanceFilters value={filters} onChange={changeFilters} />
+        <InstanceFilters
+          value={filters}
+          clusters={clusters.value}
+          onChange={changeFilters}
+        />
         <InstancesTable
           title={`Instances (${value.totalCount})`}
           instances={shown}

@@ -1,4 +1,5 @@
 import {
+  ClusterSummary,
   INSTANCE_STATUSES,
   InstanceStatus,
 } from '@supacontrol/plugin-supacontrol-common';
@@ -9,19 +10,59 @@ import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
 import { KeyboardEvent, useEffect, useState } from 'react';
 
-/** What the dashboard shows: `status` and `owner` go to the backend, `search` filters the page. */
+/**
+ * What the dashboard shows: `status`, `owner`, `cluster` and `region` go to the backend,
+ * `search` filters the page.
+ */
 export interface InstanceFilterValues {
   status?: InstanceStatus;
   owner: string;
+  cluster?: string;
+  region?: string;
   search: string;
 }
 
-/** Status, owner and search fields above the instance table. */
+/** A select of the filter row whose empty value means "any". */
+const AnySelect = (props: {
+  id: string;
+  label: string;
+  anyLabel: string;
+  value: string | undefined;
+  options: readonly string[];
+  onChange: (value: string | undefined) => void;
+}) => (
+  <TextField
+    select
+    variant="outlined"
+    size="small"
+    id={props.id}
+    label={props.label}
+    value={props.value ?? ''}
+    onChange={e => props.onChange(e.target.value || undefined)}
+    style={{ minWidth: 160 }}
+    SelectProps={{ displayEmpty: true }}
+    InputLabelProps={{ shrink: true }}
+  >
+    <MenuItem value="">{props.anyLabel}</MenuItem>
+    {props.options.map(option => (
+      <MenuItem key={option} value={option}>
+        {option}
+      </MenuItem>
+    ))}
+  </TextField>
+);
+
+/**
+ * Status, cluster, region, owner and search fields above the instance table. The cluster and
+ * region selects offer the backend's clusters, and are left out until those are known.
+ */
 export const InstanceFilters = (props: {
   value: InstanceFilterValues;
+  clusters?: ClusterSummary[];
   onChange: (value: InstanceFilterValues) => void;
 }) => {
-  const { value, onChange } = props;
+  const { value, clusters = [], onChange } = props;
+  const regions = Array.from(new Set(clusters.map(c => c.region)));
   // The owner goes to the backend, so it is applied on Enter or when leaving the field rather
   // than on every keystroke.
   const [ownerDraft, setOwnerDraft] = useState(value.owner);
@@ -34,30 +75,36 @@ export const InstanceFilters = (props: {
 
   return (
     <Box display="flex" flexWrap="wrap" gridGap={16} mb={2}>
-      <TextField
-        select
-        variant="outlined"
-        size="small"
+      <AnySelect
         id="supacontrol-filter-status"
         label="Status"
-        value={value.status ?? ''}
-        onChange={e =>
-          onChange({
-            ...value,
-            status: (e.target.value || undefined) as InstanceStatus | undefined,
-          })
+        anyLabel="Any status"
+        value={value.status}
+        options={INSTANCE_STATUSES}
+        onChange={status =>
+          onChange({ ...value, status: status as InstanceStatus | undefined })
         }
-        style={{ minWidth: 160 }}
-        SelectProps={{ displayEmpty: true }}
-        InputLabelProps={{ shrink: true }}
-      >
-        <MenuItem value="">Any status</MenuItem>
-        {INSTANCE_STATUSES.map(status => (
-          <MenuItem key={status} value={status}>
-            {status}
-          </MenuItem>
-        ))}
-      </TextField>
+      />
+      {clusters.length > 0 && (
+        <>
+          <AnySelect
+            id="supacontrol-filter-region"
+            label="Region"
+            anyLabel="Any region"
+            value={value.region}
+            options={regions}
+            onChange={region => onChange({ ...value, region })}
+          />
+          <AnySelect
+            id="supacontrol-filter-cluster"
+            label="Cluster"
+            anyLabel="Any cluster"
+            value={value.cluster}
+            options={clusters.map(c => c.name)}
+            onChange={cluster => onChange({ ...value, cluster })}
+          />
+        </>
+      )}
       <TextField
         variant="outlined"
         size="small"

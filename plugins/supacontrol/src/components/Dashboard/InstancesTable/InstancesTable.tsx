@@ -81,6 +81,8 @@ export const InstancesTable = (props: {
       },
       { title: 'Owner', field: 'owner' },
       { title: 'Plan', field: 'plan' },
+      { title: 'Cluster', field: 'cluster' },
+      { title: 'Region', field: 'region' },
       {
         title: 'Created',
         field: 'createdAt',

@@ -36,7 +36,7 @@ const running = fakeInstance({
 });
 
 describe('EntitySupabaseInstanceCard', () => {
-  it("shows the instance's live status, components and links", async () => {
+  it("shows the instance's live status, placement, components and links", async () => {
     const api = fakeApi({ getInstance: jest.fn(async () => running) });
     await renderForEntity(<EntitySupabaseInstanceCard />, {
       entity: instanceResource('orders'),
@@ -48,6 +48,7 @@ describe('EntitySupabaseInstanceCard', () => {
     expect(screen.getByText('Supabase instance')).toBeInTheDocument();
     expect(screen.getByText('1/2 ready')).toBeInTheDocument();
     expect(screen.getByText('supa-orders')).toBeInTheDocument();
+    expect(screen.getByText('eu-1 (eu-west)')).toBeInTheDocument();
     expect(
       screen.getByRole('link', {
         name: /^https:\/\/orders\.supa\.example\.com/,

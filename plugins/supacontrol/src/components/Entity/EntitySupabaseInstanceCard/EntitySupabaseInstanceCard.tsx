@@ -52,6 +52,7 @@ const InstanceFacts = (props: { instance: Instance }) => {
         dense
         metadata={{
           plan: instance.plan,
+          cluster: `${instance.cluster} (${instance.region})`,
           namespace: instance.namespace,
           components:
             instance.components.length > 0

@@ -29,6 +29,8 @@ export const InstanceOverview = (props: { instance: Instance }) => {
           owner: instance.owner,
           'created by': instance.createdBy,
           plan: instance.plan,
+          cluster: instance.cluster,
+          region: instance.region,
           namespace: instance.namespace,
           chart: `${instance.chart.name} ${instance.chart.version}`,
           'e-mail sign-up': mailSummary(instance.mail),

@@ -83,7 +83,7 @@ describe('InstancePage', () => {
     );
   });
 
-  it('shows status, conditions, components, connection details and history', async () => {
+  it('shows status, placement, conditions, components, connection details and history', async () => {
     const api = fakeApi({ getInstance: jest.fn(async () => running) });
     await renderPage('/supacontrol/instances/orders', { api });
 
@@ -91,6 +91,9 @@ describe('InstancePage', () => {
       await screen.findByRole('heading', { name: 'orders' }),
     ).toBeInTheDocument();
     expect(screen.getByTestId('status-Running')).toBeInTheDocument();
+    // Where it runs.
+    expect(screen.getByText('eu-1')).toBeInTheDocument();
+    expect(screen.getByText('eu-west')).toBeInTheDocument();
     // Conditions, oldest first.
     const installed = screen.getByText('Installed: True');
     const ready = screen.getByText('Ready: True');

@@ -21,6 +21,35 @@ describe('HealthCard', () => {
     expect(screen.getByText('0.1.0')).toBeInTheDocument();
     expect(screen.getByText('connected (better-sqlite3)')).toBeInTheDocument();
     expect(screen.getByText('connected')).toBeInTheDocument();
+    expect(screen.getByText('eu-1 (eu-west)')).toBeInTheDocument();
+  });
+
+  it('names each cluster that does not answer, and those drained', async () => {
+    await renderCard(async () => ({
+      ...fakeHealth,
+      status: 'degraded',
+      kubernetes: {
+        status: 'error',
+        message: "cluster 'us-1' does not answer",
+      },
+      clusters: [
+        { name: 'eu-1', region: 'eu-west', enabled: false, status: 'ok' },
+        {
+          name: 'us-1',
+          region: 'us-east',
+          enabled: true,
+          status: 'error',
+          message: 'connect ECONNREFUSED',
+        },
+      ],
+    }));
+
+    expect(
+      await screen.findByText('eu-1 (eu-west), drained'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('us-1 (us-east): connect ECONNREFUSED'),
+    ).toBeInTheDocument();
   });
 
   it('shows a progress bar while the status loads', async () => {
@@ -39,6 +68,7 @@ describe('HealthCard', () => {
         message: 'connection refused',
       },
       kubernetes: { status: 'not-configured' },
+      clusters: [],
     };
     await renderCard(async () => degraded);
 

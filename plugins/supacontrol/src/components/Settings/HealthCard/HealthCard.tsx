@@ -7,10 +7,26 @@ import {
   StatusWarning,
   StructuredMetadataTable,
 } from '@backstage/core-components';
+import { ClusterHealth } from '@supacontrol/plugin-supacontrol-common';
 import Button from '@material-ui/core/Button';
 import { useHealth } from '../../../hooks';
 
-/** Shows whether the SupaControl backend, its database and its cluster answer. */
+/** One cluster of the health answer: its place, whether it takes instances, whether it answers. */
+const ClusterStatus = (props: { cluster: ClusterHealth }) => {
+  const { cluster } = props;
+  const text = `${cluster.name} (${cluster.region})${
+    cluster.enabled ? '' : ', drained'
+  }`;
+  return cluster.status === 'ok' ? (
+    <StatusOK>{text}</StatusOK>
+  ) : (
+    <StatusError>
+      {text}: {cluster.message ?? 'unreachable'}
+    </StatusError>
+  );
+};
+
+/** Shows whether the SupaControl backend, its database and its clusters answer. */
 export const HealthCard = () => {
   const { value, loading, error, retry } = useHealth();
 
@@ -69,6 +85,14 @@ export const HealthCard = () => {
           version: value.version,
           database,
           kubernetes: cluster,
+          // An older backend sends no cluster list.
+          ...(value.clusters?.length
+            ? {
+                clusters: value.clusters.map(c => (
+                  <ClusterStatus key={c.name} cluster={c} />
+                )),
+              }
+            : {}),
         }}
       />
     </InfoCard>
