@@ -79,7 +79,10 @@ export async function createBackendProcess(options: {
       },
       permission: { enabled: false },
       supacontrol: {
-        kubernetes: { kubeconfigPath: options.kubeconfigPath },
+        // `supacontrol.clusters`, when the test gives it, replaces the one cluster.
+        ...(!options.supacontrol?.clusters && {
+          kubernetes: { kubeconfigPath: options.kubeconfigPath },
+        }),
         helm: { binary: options.helmPath, timeoutSeconds: 120 },
         reconcile: {
           intervalSeconds: 2,

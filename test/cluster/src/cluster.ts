@@ -68,6 +68,13 @@ export interface TestCluster {
    * which requests hang, as behind a dead network path. Only for clusters this harness started.
    */
   suspendApiserver(ms: number): Promise<void>;
+  /**
+   * Stops kube-apiserver (its port refuses connections; etcd, the controllers and kwok keep
+   * running) until {@link TestCluster.startApiserver}. Only for clusters this harness started.
+   */
+  stopApiserver(): Promise<void>;
+  /** Starts kube-apiserver again on the same port and etcd, and waits until it is ready. */
+  startApiserver(): Promise<void>;
   /** Stops every process started for the cluster and removes its files. */
   stop(): Promise<void>;
 }
@@ -81,6 +88,7 @@ class Cluster implements TestCluster {
   readonly #workDir: string;
   readonly #admin: KubeCredentials;
   readonly #processes: ManagedProcess[];
+  readonly #relaunchApiserver?: () => ManagedProcess;
   #stopped: Promise<void> | undefined;
 
   constructor(init: {
@@ -91,6 +99,7 @@ class Cluster implements TestCluster {
     external: boolean;
     workDir: string;
     processes: ManagedProcess[];
+    relaunchApiserver?: () => ManagedProcess;
   }) {
     this.kubeconfigPath = init.kubeconfigPath;
     this.server = init.admin.server;
@@ -100,6 +109,49 @@ class Cluster implements TestCluster {
     this.#workDir = init.workDir;
     this.#admin = init.admin;
     this.#processes = init.processes;
+    this.#relaunchApiserver = init.relaunchApiserver;
+  }
+
+  #apiserver(): ManagedProcess | undefined {
+    if (!this.#relaunchApiserver) {
+      throw new Error(
+        'stopping the apiserver needs a cluster started by this harness, not an attached one; ' +
+          'call startCluster({ existingKubeconfig: false })',
+      );
+    }
+    return this.#processes.find(
+      p => p.name === 'kube-apiserver' && !p.exitInfo,
+    );
+  }
+
+  async stopApiserver(): Promise<void> {
+    await this.#apiserver()?.stop();
+  }
+
+  async startApiserver(): Promise<void> {
+    if (this.#apiserver()) return;
+    const old = this.#processes.findIndex(p => p.name === 'kube-apiserver');
+    const proc = this.#relaunchApiserver!();
+    this.#processes.splice(old, 1, proc);
+    const api = new KubeApi(this.#admin);
+    try {
+      await waitFor(
+        'kube-apiserver /readyz after a restart',
+        async () => {
+          const res = await api.request('GET', '/readyz');
+          return res.status === 200 ? true : undefined;
+        },
+        {
+          timeoutMs: 120_000,
+          abortIf: () =>
+            proc.exitInfo
+              ? `${proc.describeExit()}; the end of its log:\n${proc.tail()}`
+              : undefined,
+        },
+      );
+    } finally {
+      api.close();
+    }
   }
 
   issueServiceAccountKubeconfig(
@@ -411,6 +463,13 @@ async function start(options: StartClusterOptions): Promise<TestCluster> {
       workDir,
       processes,
       helmPath: join(binDir, 'helm'),
+      // Not `launch`: the restarted process replaces the stopped one in the list.
+      relaunchApiserver: () =>
+        ManagedProcess.start({
+          ...components.kubeApiserver(layout),
+          logPath: join(logDir, 'kube-apiserver.log'),
+          cwd: workDir,
+        }),
     });
   } catch (e) {
     api?.close();

@@ -198,4 +198,128 @@ describe('readSupaControlConfig', () => {
       "Invalid configuration at supacontrol.plans.big.quota.requests.cpu: must be a Kubernetes quantity such as '4', '500m' or '8Gi'; got 'lots'",
     );
   });
+
+  describe('clusters', () => {
+    it('reads supacontrol.kubernetes as the one cluster default', () => {
+      const config = read({
+        kubernetes: { kubeconfigPath: '/k', region: 'eu', maxInstances: 3 },
+        ingress: { domain: 'supa.example.com', controllerNamespace: 'ingress' },
+      });
+      expect(config.clusters).toEqual([
+        {
+          name: 'default',
+          region: 'eu',
+          labels: {},
+          connection: { type: 'kubeconfig', path: '/k', context: undefined },
+          maxInstances: 3,
+          enabled: true,
+          ingress: expect.objectContaining({ domain: 'supa.example.com' }),
+        },
+      ]);
+      expect(read({}).clusters).toEqual([]);
+    });
+
+    it('reads a list: each cluster its own ingress domain over the shared keys', () => {
+      const config = read({
+        ingress: {
+          domain: 'supa.example.com',
+          controllerNamespace: 'ingress',
+          className: 'nginx',
+        },
+        clusters: [
+          {
+            name: 'eu-1',
+            region: 'eu-west',
+            labels: { tier: 'prod' },
+            kubeconfigPath: '/eu',
+            context: 'eu',
+            maxInstances: 100,
+            ingress: { domain: 'eu.supa.example.com' },
+          },
+          { name: 'us-1', inCluster: true, enabled: false },
+        ],
+        plans: { small: { regions: ['eu-west'] } },
+      });
+      expect(config.clusters).toEqual([
+        {
+          name: 'eu-1',
+          region: 'eu-west',
+          labels: { tier: 'prod' },
+          connection: { type: 'kubeconfig', path: '/eu', context: 'eu' },
+          maxInstances: 100,
+          enabled: true,
+          ingress: {
+            domain: 'eu.supa.example.com',
+            controllerNamespace: 'ingress',
+            className: 'nginx',
+            clusterIssuer: undefined,
+            controllerPodLabels: {},
+          },
+        },
+        {
+          name: 'us-1',
+          region: 'default',
+          labels: {},
+          connection: { type: 'in-cluster' },
+          maxInstances: undefined,
+          enabled: false,
+          ingress: expect.objectContaining({ domain: 'supa.example.com' }),
+        },
+      ]);
+      expect(config.plans[0].regions).toEqual(['eu-west']);
+    });
+
+    it.each([
+      [
+        { kubernetes: { kubeconfigPath: '/k' }, clusters: [] },
+        'supacontrol.clusters: cannot be combined with supacontrol.kubernetes',
+      ],
+      [
+        { clusters: [{ name: 'Eu', kubeconfigPath: '/k' }] },
+        'supacontrol.clusters[0].name: must be 1–32 lowercase letters',
+      ],
+      [
+        { clusters: [{ name: 'eu', region: 'west-', kubeconfigPath: '/k' }] },
+        'supacontrol.clusters[0].region: must be 1–32',
+      ],
+      [
+        { clusters: [{ name: 'eu' }] },
+        "supacontrol.clusters[0]: cluster 'eu' needs kubeconfigPath",
+      ],
+      [
+        {
+          clusters: [
+            { name: 'eu', kubeconfigPath: '/a' },
+            { name: 'eu', kubeconfigPath: '/b' },
+          ],
+        },
+        "names must be unique; 'eu' appears twice",
+      ],
+      [
+        { clusters: [{ name: 'eu', kubeconfigPath: '/a', maxInstances: -1 }] },
+        'supacontrol.clusters[0].maxInstances: must be a whole number from 0',
+      ],
+      [
+        {
+          clusters: [
+            {
+              name: 'eu',
+              kubeconfigPath: '/a',
+              ingress: { domain: 'x.example.com' },
+            },
+          ],
+        },
+        'supacontrol.clusters[0].ingress.controllerNamespace: is required',
+      ],
+      [
+        {
+          clusters: [{ name: 'eu', region: 'eu', kubeconfigPath: '/a' }],
+          plans: { small: { regions: ['us'] } },
+        },
+        "supacontrol.plans.small.regions: 'us' is not the region of any cluster",
+      ],
+    ])('refuses %j', (supacontrol, message) => {
+      expect(() => read(supacontrol)).toThrow(message);
+    });
+  });
 });

@@ -40,6 +40,62 @@ describe.each(databases.eachSupportedId())(
       return (await createStoreAndKnex()).store;
     }
 
+    it('holds a cluster to its maxInstances, counts and filters by cluster and region', async () => {
+      const store = await createStore();
+      const on = (name: string, cluster: string, region: string) =>
+        record(name, { cluster, region, namespace: `supa-${name}` });
+      await store.createInstance(on('c1', 'eu-1', 'eu'), { maxInstances: 2 });
+      await store.createInstance(on('c2', 'eu-1', 'eu'), { maxInstances: 2 });
+      await expect(
+        store.createInstance(on('c3', 'eu-1', 'eu'), { maxInstances: 2 }),
+      ).rejects.toThrow(
+        "Cluster 'eu-1' is full: it holds its limit of 2 live instances",
+      );
+      expect(await store.getInstance('c3')).toBeUndefined();
+      // Concurrent creates never take more than the places left.
+      const raced = await Promise.allSettled(
+        ['r1', 'r2', 'r3', 'r4'].map(name =>
+          store.createInstance(on(name, 'us-1', 'us'), { maxInstances: 2 }),
+        ),
+      );
+      expect(raced.filter(r => r.status === 'fulfilled')).toHaveLength(2);
+      expect(await store.countLiveByCluster()).toEqual({
+        'eu-1': 2,
+        'us-1': 2,
+      });
+      const names = async (query: { cluster?: string; region?: string }) =>
+        (await store.listInstances({ limit: 10, ...query })).items.map(
+          i => i.name,
+        );
+      expect(await names({ cluster: 'eu-1' })).toEqual(['c1', 'c2']);
+      expect((await names({ region: 'us' })).length).toBe(2);
+      expect(
+        (
+          await store.listInstances({
+            limit: 10,
+            criteria: { key: 'region', values: ['eu'] },
+          })
+        ).items.map(i => i.name),
+      ).toEqual(['c1', 'c2']);
+      expect(
+        (await store.listReconcilable(undefined, 'eu-1')).map(i => i.name),
+      ).toEqual(['c1', 'c2']);
+      const claimed = await store.claimDue({
+        owner: 'w',
+        leaseMs: 60_000,
+        limit: 10,
+        cluster: 'us-1',
+      });
+      expect(claimed.every(c => c.cluster === 'us-1')).toBe(true);
+      expect(claimed).toHaveLength(2);
+      expect((await store.listLiveOnCluster('eu-1')).length).toBe(2);
+      // The configuration moved eu-1 to another region: its instances follow.
+      expect(
+        await store.syncClusterRegions([{ name: 'eu-1', region: 'eu-west' }]),
+      ).toBe(2);
+      expect((await store.getInstance('c1'))?.region).toBe('eu-west');
+    });
+
     it('keeps names unique among live instances and allows reuse after deletion', async () => {
       const store = await createStore();
       const first = await store.createInstance(record('alpha'));
