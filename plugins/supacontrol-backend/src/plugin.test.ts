@@ -29,8 +29,9 @@ describe('supacontrolPlugin', () => {
       kubernetes: {
         status: 'not-configured',
         message:
-          'No cluster connected: set supacontrol.kubernetes.kubeconfigPath (or inCluster: true)',
+          'No cluster connected: set supacontrol.kubernetes.kubeconfigPath (or inCluster: true), or supacontrol.clusters',
       },
+      clusters: [],
     });
   });
 
@@ -47,7 +48,7 @@ describe('supacontrolPlugin', () => {
       name: 'ServiceUnavailableError',
       message:
         'No Kubernetes cluster is configured, so instances cannot be created: set ' +
-        'supacontrol.kubernetes.kubeconfigPath (or supacontrol.kubernetes.inCluster: true) in backstage.yaml',
+        'supacontrol.kubernetes.kubeconfigPath (or supacontrol.kubernetes.inCluster: true, or supacontrol.clusters) in backstage.yaml',
     });
     const list = await request(server)
       .get('/api/supacontrol/v1/instances')

@@ -1,3 +1,4 @@
+import { IS_IN_REGION_RULE } from './clusters';
 import {
   AuthorizeResult,
   ConditionalPolicyDecision,
@@ -95,5 +96,27 @@ export function createOwnerConditionalDecision(
     pluginId: 'supacontrol',
     resourceType,
     conditions: { rule: IS_OWNER_RULE, resourceType, params: { claims } },
+  };
+}
+
+/**
+ * A conditional decision that allows the permission on instances placed in one of `regions`
+ * (the `IS_IN_REGION` rule), e.g. for a team that may only see its data-residency region. Combine
+ * it with the owner rule through the permission framework's `allOf` / `anyOf` for both.
+ *
+ * @public
+ */
+export function createRegionConditionalDecision(
+  regions: string[],
+): ConditionalPolicyDecision {
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'supacontrol',
+    resourceType: RESOURCE_TYPE_SUPACONTROL_INSTANCE,
+    conditions: {
+      rule: IS_IN_REGION_RULE,
+      resourceType: RESOURCE_TYPE_SUPACONTROL_INSTANCE,
+      params: { regions },
+    },
   };
 }

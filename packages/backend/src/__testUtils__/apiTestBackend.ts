@@ -114,7 +114,12 @@ export async function startBackend(
   databases: TestDatabases,
   knex: Knex,
   databaseId: Parameters<TestDatabases['init']>[0],
-  options: { supacontrol?: Record<string, unknown>; features?: any[] } = {},
+  options: {
+    supacontrol?: Record<string, unknown>;
+    features?: any[];
+    /** A permission policy module in place of the portal's. */
+    policy?: any;
+  } = {},
 ) {
   const org = testOrg(orgEntities());
   const { server } = await startTestBackend({
@@ -123,7 +128,7 @@ export async function startBackend(
       catalogBackend,
       org.module,
       permissionBackend,
-      permissionPolicyModule,
+      options.policy ?? permissionPolicyModule,
       databasePerPlugin(databases, databaseId, knex),
       mockServices.rootConfig.factory({
         data: {
@@ -131,7 +136,9 @@ export async function startBackend(
           supacontrol: {
             admins: ['group:default/admins'],
             // The API checks namespaces in the cluster; this test leaves reconciling to others.
-            kubernetes: { kubeconfigPath: testKubeconfigPath() },
+            ...(!options.supacontrol?.clusters && {
+              kubernetes: { kubeconfigPath: testKubeconfigPath() },
+            }),
             reconcile: { enabled: false },
             serviceAccess: [
               {
