@@ -316,6 +316,23 @@ export class InstanceService {
     },
     caller: Caller,
   ): Promise<ListInstancesResponse> {
+    const { clusters, regions } = this.placementNames();
+    if (query.cluster !== undefined && !clusters.includes(query.cluster)) {
+      throw new InputError(
+        `cluster must be one of ${
+          clusters.map(c => `'${c}'`).join(', ') ||
+          'the configured clusters (none)'
+        }; got '${query.cluster}'`,
+      );
+    }
+    if (query.region !== undefined && !regions.includes(query.region)) {
+      throw new InputError(
+        `region must be one of ${
+          regions.map(r => `'${r}'`).join(', ') ||
+          'the configured regions (none)'
+        }; got '${query.region}'`,
+      );
+    }
     const criteria = await this.#authorizer.readCriteria(caller);
     const page = await this.#store.listInstances({
       ...query,
