@@ -101,7 +101,8 @@ async function main() {
   // eslint-disable-next-line no-console
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model}, ${(
-      totalmem() / 2 ** 30
+      totalmem() /
+      2 ** 30
     ).toFixed(1)} GiB, Node ${process.versions.node}; idle window ${
       IDLE_MS / 1000
     } s`,

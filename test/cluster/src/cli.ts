@@ -34,7 +34,8 @@ import {
 const cliPath = resolve(process.argv[1] ?? '');
 const repoRoot = resolve(dirname(cliPath), '../../..');
 const buildScript = join(repoRoot, 'test', 'cluster', 'build.sh');
-const usage = 'usage: cli.ts up [--with-postgres] | down | env';
+const usage =
+  'usage: cli.ts up [--with-postgres] [--second-cluster] | down | env';
 
 const say = (message: string): void => {
   process.stderr.write(`[cluster] ${message}\n`);
@@ -45,7 +46,10 @@ class UsageError extends Error {}
 const sleep = (ms: number): Promise<void> =>
   new Promise(r => setTimeout(r, ms));
 
-async function up(withPostgres: boolean): Promise<void> {
+async function up(
+  withPostgres: boolean,
+  secondCluster: boolean,
+): Promise<void> {
   const dir = stateDirFor(repoRoot);
   let current = status(dir);
   if (current === 'stale') {
@@ -69,6 +73,7 @@ async function up(withPostgres: boolean): Promise<void> {
       binDir,
     ];
     if (withPostgres) args.push('--with-postgres');
+    if (secondCluster) args.push('--second-cluster');
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', log, log],
@@ -106,6 +111,11 @@ async function up(withPostgres: boolean): Promise<void> {
   if (withPostgres && !state?.postgresConnectionString) {
     throw new Error(
       'the test bed is already up without PostgreSQL; run `./scripts/cluster down`, then `up --with-postgres`',
+    );
+  }
+  if (secondCluster && !state?.secondKubeconfigPath) {
+    throw new Error(
+      'the test bed is already up with one cluster; run `./scripts/cluster down`, then `up --second-cluster`',
     );
   }
   if (current === 'ready') say('already up');
@@ -165,13 +175,19 @@ async function supervise(
   dir: string,
   binDir: string,
   withPostgres: boolean,
+  secondCluster: boolean,
 ): Promise<void> {
-  const cluster = await startCluster({
-    binDir,
-    buildScript,
-    existingKubeconfig: false,
-    log: say,
-  });
+  // Two clusters start at once, each on its own ports and files (e.g. for supacontrol.clusters).
+  const [cluster, second] = await Promise.all(
+    Array.from({ length: secondCluster ? 2 : 1 }, () =>
+      startCluster({
+        binDir,
+        buildScript,
+        existingKubeconfig: false,
+        log: say,
+      }),
+    ),
+  );
   const postgres = withPostgres ? await startPostgres() : undefined;
   if (postgres) say(`PostgreSQL ready on port ${postgres.port}`);
   const state: TestbedState = {
@@ -180,6 +196,7 @@ async function supervise(
     dirs: pendingCleanupDirs(),
     kubeconfigPath: cluster.kubeconfigPath,
     server: cluster.server,
+    secondKubeconfigPath: second?.kubeconfigPath,
     helmPath: cluster.helmPath,
     binDir: cluster.binDir,
     postgresConnectionString: postgres?.connectionString,
@@ -215,9 +232,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'up':
       for (const f of flags)
-        if (f !== '--with-postgres')
+        if (f !== '--with-postgres' && f !== '--second-cluster')
           throw new UsageError(`unknown option ${f}\n${usage}`);
-      return up(flags.has('--with-postgres'));
+      return up(flags.has('--with-postgres'), flags.has('--second-cluster'));
     case 'down':
       return down();
     case 'env':
@@ -227,7 +244,12 @@ async function main(argv: string[]): Promise<void> {
       const binDir = rest[rest.indexOf('--bin-dir') + 1];
       if (!dir || !binDir || !rest.includes('--bin-dir'))
         throw new UsageError('supervise needs DIR --bin-dir BIN');
-      return supervise(dir, binDir, flags.has('--with-postgres'));
+      return supervise(
+        dir,
+        binDir,
+        flags.has('--with-postgres'),
+        flags.has('--second-cluster'),
+      );
     }
     default:
       throw new UsageError(usage);

@@ -26,6 +26,8 @@ export interface TestbedState {
   dirs: string[];
   kubeconfigPath: string;
   server: string;
+  /** The second cluster's admin kubeconfig, started with `up --second-cluster`. */
+  secondKubeconfigPath?: string;
   helmPath: string;
   binDir: string;
   postgresConnectionString?: string;
@@ -106,6 +108,9 @@ export function envFileText(state: TestbedState): string {
     ['SUPACONTROL_TEST_HELM', state.helmPath],
     ['SUPACONTROL_TEST_BIN_DIR', state.binDir],
   ];
+  if (state.secondKubeconfigPath) {
+    vars.push(['SUPACONTROL_TEST_KUBECONFIG_2', state.secondKubeconfigPath]);
+  }
   if (state.postgresConnectionString) {
     vars.push([
       'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
