@@ -59,8 +59,9 @@ export interface Config {
       source?: string;
     };
     /**
-     * The one cluster instances run on, named `default`: the short form of `clusters`, which it
-     * cannot be combined with. Without either the portal runs but cannot create instances.
+     * The cluster named `default` (the one cluster, before there were several); with `clusters`,
+     * it comes first among them. Without a connection here or in `clusters` the portal runs but
+     * cannot create instances.
      */
     kubernetes?: {
       /** A kubeconfig file; its current context unless `context` is set. */
@@ -72,6 +73,8 @@ export interface Config {
       region?: string;
       /** The most live instances the cluster takes. Default unlimited. */
       maxInstances?: number;
+      /** False drains it: it keeps its instances and takes no new ones. Default true. */
+      enabled?: boolean;
     };
     /**
      * The clusters instances are placed on. A create names a cluster or a region, or gets the

@@ -217,6 +217,15 @@ describe('readSupaControlConfig', () => {
         },
       ]);
       expect(read({}).clusters).toEqual([]);
+      // Without a connection (e.g. an unset SUPACONTROL_KUBECONFIG) it is no cluster.
+      expect(read({ kubernetes: { inCluster: false } }).clusters).toEqual([]);
+      // With one, it comes first, besides the list.
+      expect(
+        read({
+          kubernetes: { inCluster: true },
+          clusters: [{ name: 'eu-1', kubeconfigPath: '/eu' }],
+        }).clusters.map(c => c.name),
+      ).toEqual(['default', 'eu-1']);
     });
 
     it('reads a list: each cluster its own ingress domain over the shared keys', () => {
@@ -271,8 +280,11 @@ describe('readSupaControlConfig', () => {
 
     it.each([
       [
-        { kubernetes: { kubeconfigPath: '/k' }, clusters: [] },
-        'supacontrol.clusters: cannot be combined with supacontrol.kubernetes',
+        {
+          kubernetes: { kubeconfigPath: '/k' },
+          clusters: [{ name: 'default', kubeconfigPath: '/d' }],
+        },
+        "supacontrol.clusters: the name 'default' is supacontrol.kubernetes's",
       ],
       [
         { clusters: [{ name: 'Eu', kubeconfigPath: '/k' }] },

@@ -483,8 +483,8 @@ function readMaxInstances(entry: Config, key: string): number | undefined {
 }
 
 /**
- * `supacontrol.clusters`, or `supacontrol.kubernetes` as the one cluster `default`; each gets
- * its ingress from its own keys over `supacontrol.ingress`.
+ * `supacontrol.kubernetes` as the cluster `default` (when it has a connection), then
+ * `supacontrol.clusters`; each gets its ingress from its own keys over `supacontrol.ingress`.
  */
 function readClusters(
   root: Config | undefined,
@@ -492,32 +492,26 @@ function readClusters(
 ): ClusterConfig[] {
   const single = root?.getOptionalConfig('kubernetes');
   const list = root?.getOptionalConfigArray('clusters');
-  if (single && list) {
-    fail(
-      'clusters',
-      'cannot be combined with supacontrol.kubernetes: move that connection into the list as the cluster named default',
-    );
-  }
-  if (single) {
-    const connection = readConnection(single);
-    if (!connection) return [];
+  // `kubernetes` with a connection is the cluster `default`, besides any in the list (the portal
+  // chart always sets `inCluster: true`; `inCluster: false` there places nothing on its cluster).
+  const connection = single && readConnection(single);
+  const defaults: ClusterConfig[] = [];
+  if (single && connection) {
     let region: string;
     try {
       region = readName(single, 'region', 'default');
     } catch (error) {
       fail('kubernetes.region', (error as Error).message);
     }
-    return [
-      {
-        name: DEFAULT_CLUSTER,
-        region,
-        labels: {},
-        connection,
-        maxInstances: readMaxInstances(single, 'kubernetes'),
-        enabled: true,
-        ingress,
-      },
-    ];
+    defaults.push({
+      name: DEFAULT_CLUSTER,
+      region,
+      labels: {},
+      connection,
+      maxInstances: readMaxInstances(single, 'kubernetes'),
+      enabled: single.getOptionalBoolean('enabled') ?? true,
+      ingress,
+    });
   }
   const clusters = (list ?? []).map((entry, i) => {
     const key = `clusters[${i}]`;
@@ -555,13 +549,18 @@ function readClusters(
     };
   });
   const seen = new Set<string>();
-  for (const cluster of clusters) {
+  for (const cluster of [...defaults, ...clusters]) {
     if (seen.has(cluster.name)) {
-      fail('clusters', `names must be unique; '${cluster.name}' appears twice`);
+      fail(
+        'clusters',
+        cluster.name === DEFAULT_CLUSTER
+          ? "the name 'default' is supacontrol.kubernetes's; rename the entry, or move that connection into the list"
+          : `names must be unique; '${cluster.name}' appears twice`,
+      );
     }
     seen.add(cluster.name);
   }
-  return clusters;
+  return [...defaults, ...clusters];
 }
 
 /**
