@@ -110,6 +110,8 @@ beforeAll(async () => {
     'ingress.enabled=true',
     '--set',
     'ingress.tlsSecretName=portal-tls',
+    '--set',
+    'clusterKubeconfigs.existingSecret=portal-clusters',
     '--wait',
     '--timeout',
     '180s',
@@ -222,6 +224,16 @@ it('runs two portal replicas apart, one API-only replica, with probes on Backsta
   expect(apiOnly.spec!.template.spec!.containers[0].args).toContain(
     '/etc/supacontrol/app-config.api-only.yaml',
   );
+  // Other clusters' kubeconfigs, from a Secret, read-only and readable by the process only.
+  expect(container.volumeMounts).toContainEqual({
+    name: 'cluster-kubeconfigs',
+    mountPath: '/etc/supacontrol-clusters',
+    readOnly: true,
+  });
+  expect(pod.volumes).toContainEqual({
+    name: 'cluster-kubeconfigs',
+    secret: { secretName: 'portal-clusters', defaultMode: 0o400 },
+  });
   const config = manifest.find(o => o.kind === 'ConfigMap');
   expect(config.data['app-config.api-only.yaml']).toContain('enabled: false');
   expect(config.data['app-config.chart.yaml']).toContain('inCluster: true');

@@ -137,10 +137,22 @@ spec:
         # Helm's cache and the backend's temporary files.
         - name: tmp
           mountPath: /tmp
+        {{- if $root.Values.clusterKubeconfigs.existingSecret }}
+        # Kubeconfigs of the other clusters (supacontrol.clusters[].kubeconfigPath).
+        - name: cluster-kubeconfigs
+          mountPath: /etc/supacontrol-clusters
+          readOnly: true
+        {{- end }}
   volumes:
     - name: config
       configMap:
         name: {{ $root.Release.Name }}-app-config
     - name: tmp
       emptyDir: {}
+    {{- with $root.Values.clusterKubeconfigs.existingSecret }}
+    - name: cluster-kubeconfigs
+      secret:
+        secretName: {{ . }}
+        defaultMode: 0400
+    {{- end }}
 {{- end }}
