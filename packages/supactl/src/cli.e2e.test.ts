@@ -232,9 +232,12 @@ describe('instances', () => {
       '--region',
       'nowhere',
     ]);
-    expect(elsewhere.code).toBe(0);
+    // A region no cluster is in is a mistake, not an empty list.
+    expect(elsewhere.code).toBe(2);
     expect(elsewhere.stdout).toBe('');
-    expect(elsewhere.stderr).toBe('No instances in region nowhere\n');
+    expect(elsewhere.stderr).toContain(
+      "region must be one of 'default'; got 'nowhere'",
+    );
     const filtered = await write()([
       'instances',
       'list',
