@@ -52,6 +52,8 @@ describe('supacontrol:instance:create', () => {
       name,
       namespace: `supa-${name}`,
       status: 'Pending',
+      cluster: 'default',
+      region: 'default',
       apiUrl: expect.stringContaining(name),
       studioUrl: expect.stringContaining(name),
       entityRef: `resource:default/${name}`,
@@ -64,6 +66,37 @@ describe('supacontrol:instance:create', () => {
     });
     expect(logger.info).toHaveBeenCalledWith(
       `Requesting Supabase instance '${name}' (plan default, owner you)`,
+    );
+  });
+
+  it('places the instance in the region asked for, and refuses cluster with region', async () => {
+    const name = uniqueName('tpl');
+    const { ctx, logger } = context({
+      name,
+      region: 'default',
+      cluster: '',
+      waitForRunning: false,
+    });
+    await action.handler(ctx as any);
+    expect(outputs(ctx)).toMatchObject({
+      cluster: 'default',
+      region: 'default',
+    });
+    expect(logger.info).toHaveBeenCalledWith(
+      `Requesting Supabase instance '${name}' (plan default, owner you, region default)`,
+    );
+
+    const both = context({
+      name: uniqueName('tpl'),
+      region: 'default',
+      cluster: 'default',
+    });
+    await expect(action.handler(both.ctx as any)).rejects.toThrow(
+      'give cluster or region, not both',
+    );
+    const nowhere = context({ name: uniqueName('tpl'), region: 'mars' });
+    await expect(action.handler(nowhere.ctx as any)).rejects.toThrow(
+      "region must be one of 'default'; got 'mars'",
     );
   });
 
@@ -291,6 +324,8 @@ describe('supacontrol:instance:wait', () => {
       name,
       namespace: `supa-${name}`,
       status: 'Running',
+      cluster: 'default',
+      region: 'default',
       apiUrl: expect.stringContaining(name),
       studioUrl: expect.stringContaining(name),
       entityRef: `resource:default/${name}`,

@@ -5,6 +5,7 @@ import {
   dryRunOutput,
   emitOutput,
   instanceNameInput,
+  requirePlacement,
   instanceOutputSchema,
   InstanceOutput,
   requireValidName,
@@ -76,6 +77,20 @@ export function createSupaControlInstanceCreateAction(options: {
                 'Entity ref of the owner: the user or one of their groups, e.g. group:default/team-a; the user when empty',
             })
             .optional(),
+        region: z =>
+          z
+            .string({
+              description:
+                'Region to place the instance in (GET /api/supacontrol/v1/clusters): its enabled cluster with the most room. Not with cluster; the backend chooses when both are empty',
+            })
+            .optional(),
+        cluster: z =>
+          z
+            .string({
+              description:
+                'Cluster to place the instance on (GET /api/supacontrol/v1/clusters). Not with region',
+            })
+            .optional(),
         waitForRunning: z =>
           z
             .boolean({
@@ -100,13 +115,17 @@ export function createSupaControlInstanceCreateAction(options: {
       // Template forms pass an unset optional field as an empty string.
       const plan = ctx.input.plan || undefined;
       const owner = ctx.input.owner || undefined;
+      const placement = requirePlacement(ctx.input);
       const waitForRunning = ctx.input.waitForRunning ?? true;
       const timeoutSeconds =
         ctx.input.timeoutSeconds ?? DEFAULT_CREATE_TIMEOUT_SECONDS;
       const credentials = await ctx.getInitiatorCredentials();
+      let where = '';
+      if (placement.cluster) where = `, cluster ${placement.cluster}`;
+      if (placement.region) where = `, region ${placement.region}`;
       const what = `instance '${name}' (plan ${plan ?? 'default'}, owner ${
         owner ?? 'you'
-      })`;
+      }${where})`;
 
       if (ctx.isDryRun) {
         await logFailure(
@@ -139,7 +158,7 @@ export function createSupaControlInstanceCreateAction(options: {
           logFailure(ctx.logger, `Could not create ${what}`, async () =>
             toInstanceOutput(
               await client.createInstance(
-                { name, plan, owner },
+                { name, plan, owner, ...placement },
                 {
                   credentials,
                   // If the task dies after the backend recorded the instance but before the

@@ -1,4 +1,5 @@
 import {
+  CLUSTER_NAME_PATTERN,
   Instance,
   instanceEntityRef,
   INSTANCE_NAME_RULE,
@@ -22,6 +23,9 @@ export type InstanceOutput = {
   name: string;
   namespace: string;
   status: string;
+  /** The cluster and region it was placed on (empty in a dry run: the backend chooses). */
+  cluster: string;
+  region: string;
   apiUrl: string;
   studioUrl: string;
   entityRef: string;
@@ -37,6 +41,9 @@ export const instanceOutputSchema: Record<
     z.string({ description: 'Kubernetes namespace of the instance' }),
   status: (z: Zod) =>
     z.string({ description: 'Status when the step ended, e.g. Running' }),
+  cluster: (z: Zod) =>
+    z.string({ description: 'The Kubernetes cluster the instance runs on' }),
+  region: (z: Zod) => z.string({ description: "That cluster's region" }),
   apiUrl: (z: Zod) =>
     z.string({ description: 'URL of the Supabase API (Kong gateway)' }),
   studioUrl: (z: Zod) => z.string({ description: 'URL of Supabase Studio' }),
@@ -50,6 +57,34 @@ export const instanceOutputSchema: Record<
 /** Input schema of an instance name, checked with the backend's own rule. */
 export const instanceNameInput = (z: Zod): ZodString =>
   z.string({ description: `Instance name: ${INSTANCE_NAME_RULE}` });
+
+/**
+ * The `cluster` and `region` inputs: at most one, each a name as the backend accepts; empty
+ * strings (unset template fields) count as not given.
+ */
+export function requirePlacement(input: {
+  cluster?: string;
+  region?: string;
+}): { cluster?: string; region?: string } {
+  const cluster = input.cluster || undefined;
+  const region = input.region || undefined;
+  if (cluster && region) {
+    throw new InputError(
+      'give cluster or region, not both: a cluster is in exactly one region',
+    );
+  }
+  for (const [key, value] of [
+    ['cluster', cluster],
+    ['region', region],
+  ] as const) {
+    if (value !== undefined && !CLUSTER_NAME_PATTERN.test(value)) {
+      throw new InputError(
+        `${key} must name a ${key} of GET /api/supacontrol/v1/clusters (lowercase letters, digits, "-"); got '${value}'`,
+      );
+    }
+  }
+  return { cluster, region };
+}
 
 /** Refuses a name the backend would refuse, before any request is made. */
 export function requireValidName(name: unknown): string {
@@ -65,6 +100,8 @@ export function toInstanceOutput(instance: Instance): InstanceOutput {
     name: instance.name,
     namespace: instance.namespace,
     status: instance.status,
+    cluster: instance.cluster,
+    region: instance.region,
     apiUrl: instance.endpoints.api ?? '',
     studioUrl: instance.endpoints.studio ?? '',
     entityRef: instanceEntityRef(instance.name),
@@ -77,6 +114,8 @@ export function dryRunOutput(name: string): InstanceOutput {
     name,
     namespace: instanceNamespace(name),
     status: 'DryRun',
+    cluster: '',
+    region: '',
     apiUrl: `https://${name}.dry-run.invalid`,
     studioUrl: `https://studio-${name}.dry-run.invalid`,
     entityRef: instanceEntityRef(name),
