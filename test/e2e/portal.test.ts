@@ -165,6 +165,12 @@ describe('the SupaControl portal in a browser', () => {
 
       await name.fill(instanceName);
       await dialog.getByText(/^name must/).waitFor({ state: 'detached' });
+      // Placement: the portal's one cluster is `default` in region `default`.
+      await dialog.getByRole('button', { name: /Placement/ }).click();
+      await page
+        .getByRole('option', { name: 'Region default: any cluster' })
+        .click();
+      await dialog.getByText('Region default: any cluster').waitFor();
       await screenshot('02-create-dialog');
       await dialog.getByRole('button', { name: 'Create' }).click();
 
@@ -183,11 +189,14 @@ describe('the SupaControl portal in a browser', () => {
       expect(['Pending', 'Provisioning', 'Running']).toContain(status.trim());
       await screenshot('03-dashboard-with-instance');
 
-      // Guest owns it, and the key acts for Guest: curl lists it too.
-      const listing = await curl(`${await api()}/v1/instances`, apiKey!);
-      expect(listing.body.items.map((i: any) => i.name)).toContain(
-        instanceName,
+      // Guest owns it, and the key acts for Guest: curl lists it too, in the region asked for.
+      const listing = await curl(
+        `${await api()}/v1/instances?region=default`,
+        apiKey!,
       );
+      expect(
+        listing.body.items.find((i: any) => i.name === instanceName),
+      ).toMatchObject({ cluster: 'default', region: 'default' });
     }));
 
   it("opens the instance's page and shows its history", () =>
