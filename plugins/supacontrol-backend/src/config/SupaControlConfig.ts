@@ -494,9 +494,9 @@ function readClusters(
   const list = root?.getOptionalConfigArray('clusters');
   // `kubernetes` with a connection is the cluster `default`, besides any in the list (the portal
   // chart always sets `inCluster: true`; `inCluster: false` there places nothing on its cluster).
-  const connection = single && readConnection(single);
+  const defaultConnection = single && readConnection(single);
   const defaults: ClusterConfig[] = [];
-  if (single && connection) {
+  if (single && defaultConnection) {
     let region: string;
     try {
       region = readName(single, 'region', 'default');
@@ -507,7 +507,7 @@ function readClusters(
       name: DEFAULT_CLUSTER,
       region,
       labels: {},
-      connection,
+      connection: defaultConnection,
       maxInstances: readMaxInstances(single, 'kubernetes'),
       enabled: single.getOptionalBoolean('enabled') ?? true,
       ingress,
