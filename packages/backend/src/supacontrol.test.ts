@@ -309,7 +309,8 @@ describe.each(databases.eachSupportedId())(
             action: 'create',
             actor: ALICE,
             toStatus: 'Pending',
-            message: "Created with plan 'small', owned by group:default/team-a",
+            message:
+              "Created with plan 'small', owned by group:default/team-a, on cluster 'default' (region default)",
           }),
         ]);
         expect(
