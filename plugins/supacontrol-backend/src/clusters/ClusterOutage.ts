@@ -94,6 +94,33 @@ export class ClusterOutage {
     return true;
   }
 
+  /** Writes the instance's change with its history entry, unless an API write came first. */
+  #write(
+    record: InstanceRecord,
+    patch: Pick<InstanceRecord, 'conditions'> & { status?: InstanceStatus },
+    event: { action: string; message: string },
+  ): Promise<InstanceRecord | undefined> {
+    const now = new Date();
+    const changes =
+      patch.status !== undefined && patch.status !== record.status;
+    return this.#store.updateAtGeneration(
+      record.id,
+      record.generation,
+      { ...patch, updatedAt: now },
+      {
+        event: {
+          id: randomUUID(),
+          instanceId: record.id,
+          instanceName: record.name,
+          actor: ACTOR,
+          ...event,
+          ...(changes && { fromStatus: record.status, toStatus: patch.status }),
+          createdAt: now,
+        },
+      },
+    );
+  }
+
   async #mark(reason: string) {
     this.#marked = true;
     const message = `Cluster '${this.#cluster}' is unreachable: ${reason}`;
@@ -102,10 +129,8 @@ export class ClusterOutage {
       const to: InstanceStatus =
         record.status === 'Running' ? 'Degraded' : record.status;
       assertTransition(record.status, to);
-      const now = new Date();
-      const written = await this.#store.updateAtGeneration(
-        record.id,
-        record.generation,
+      const written = await this.#write(
+        record,
         {
           status: to,
           conditions: setCondition(record.conditions, {
@@ -114,23 +139,8 @@ export class ClusterOutage {
             reason: 'ApiserverUnreachable',
             message,
           }),
-          updatedAt: now,
         },
-        {
-          event: {
-            id: randomUUID(),
-            instanceId: record.id,
-            instanceName: record.name,
-            actor: ACTOR,
-            action: 'cluster-unreachable',
-            ...(to !== record.status && {
-              fromStatus: record.status,
-              toStatus: to,
-            }),
-            message,
-            createdAt: now,
-          },
-        },
+        { action: 'cluster-unreachable', message },
       );
       if (written && to !== record.status) {
         this.#statusChanged(written, record.status, message);
@@ -143,25 +153,10 @@ export class ClusterOutage {
     let all = true;
     for (const record of await this.#store.listLiveOnCluster(this.#cluster)) {
       if (!isMarked(record)) continue;
-      const now = new Date();
-      const written = await this.#store.updateAtGeneration(
-        record.id,
-        record.generation,
-        {
-          conditions: removeCondition(record.conditions, CLUSTER_REACHABLE),
-          updatedAt: now,
-        },
-        {
-          event: {
-            id: randomUUID(),
-            instanceId: record.id,
-            instanceName: record.name,
-            actor: ACTOR,
-            action: 'cluster-reachable',
-            message,
-            createdAt: now,
-          },
-        },
+      const written = await this.#write(
+        record,
+        { conditions: removeCondition(record.conditions, CLUSTER_REACHABLE) },
+        { action: 'cluster-reachable', message },
       );
       if (!written) all = false;
       this.#recovered(record.name);

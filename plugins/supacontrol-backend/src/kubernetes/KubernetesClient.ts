@@ -215,7 +215,7 @@ export class KubernetesClient {
             throw new Error('unknown collection');
         }
       },
-      true,
+      'informer',
     );
     return {
       items: list.items as KubernetesObject[],
@@ -255,13 +255,18 @@ export class KubernetesClient {
     return { stop: () => controller.abort() };
   }
 
+  /**
+   * A request, counted as the reconciler's (`requestCount`), an informer's (`watchRequestCount`)
+   * or neither (the reachability probe), measured, and timed out after `timeoutMs`.
+   */
   async #call<T>(
     verb: string,
     fn: () => Promise<T>,
-    informer = false,
+    counted: 'request' | 'informer' | 'none' = 'request',
+    timeoutMs = REQUEST_TIMEOUT_MS,
   ): Promise<T> {
-    if (informer) this.#watchRequests += 1;
-    else this.#requests += 1;
+    if (counted === 'informer') this.#watchRequests += 1;
+    if (counted === 'request') this.#requests += 1;
     // @kubernetes/client-node sets no timeout: a request to an apiserver that stopped answering
     // would hold its reconcile (and the instance's lease) forever. Time out; the reconciler
     // treats ETIMEDOUT as transient and retries.
@@ -271,13 +276,13 @@ export class KubernetesClient {
         () =>
           reject(
             Object.assign(
-              new Error('Kubernetes API request timed out after 30 s'),
-              {
-                code: 'ETIMEDOUT',
-              },
+              new Error(
+                `Kubernetes API request timed out after ${timeoutMs / 1000} s`,
+              ),
+              { code: 'ETIMEDOUT' },
             ),
           ),
-        REQUEST_TIMEOUT_MS,
+        timeoutMs,
       );
     });
     try {
@@ -339,30 +344,12 @@ export class KubernetesClient {
    * reports the work reconcile passes do.
    */
   async probe(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            Object.assign(
-              new Error(
-                `the apiserver did not answer within ${timeoutMs / 1000} s`,
-              ),
-              { code: 'ETIMEDOUT' },
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.#core.listNamespace({ limit: 1 }), timeout]);
-      this.#onRequest?.('probe', 'success');
-    } catch (error) {
-      this.#onRequest?.('probe', requestOutcome(error));
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#call(
+      'probe',
+      () => this.#core.listNamespace({ limit: 1 }),
+      'none',
+      timeoutMs,
+    );
   }
 
   /** The user name the cluster knows SupaControl by (SelfSubjectReview). */

@@ -317,21 +317,18 @@ export class InstanceService {
     caller: Caller,
   ): Promise<ListInstancesResponse> {
     const { clusters, regions } = this.placementNames();
-    if (query.cluster !== undefined && !clusters.includes(query.cluster)) {
-      throw new InputError(
-        `cluster must be one of ${
-          clusters.map(c => `'${c}'`).join(', ') ||
-          'the configured clusters (none)'
-        }; got '${query.cluster}'`,
-      );
-    }
-    if (query.region !== undefined && !regions.includes(query.region)) {
-      throw new InputError(
-        `region must be one of ${
-          regions.map(r => `'${r}'`).join(', ') ||
-          'the configured regions (none)'
-        }; got '${query.region}'`,
-      );
+    for (const [key, value, known] of [
+      ['cluster', query.cluster, clusters],
+      ['region', query.region, regions],
+    ] as const) {
+      if (value !== undefined && !known.includes(value)) {
+        throw new InputError(
+          `${key} must be one of ${
+            known.map(k => `'${k}'`).join(', ') ||
+            `the configured ${key}s (none)`
+          }; got '${value}'`,
+        );
+      }
     }
     const criteria = await this.#authorizer.readCriteria(caller);
     const page = await this.#store.listInstances({
