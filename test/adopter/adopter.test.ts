@@ -6,13 +6,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../lifecycle/backendProcess';
+import { packedTarballs, packPublished, Tarballs } from './packPublished';
 import {
   dropDatabases,
   HOST_ENV,
@@ -38,15 +38,6 @@ import {
 
 jest.setTimeout(40 * 60_000);
 
-/** What an adopter installs, by the folder it is built from. */
-const PUBLISHED = [
-  'plugins/supacontrol-common',
-  'plugins/supacontrol-backend',
-  'plugins/supacontrol',
-  'plugins/scaffolder-backend-module-supacontrol',
-  'plugins/catalog-backend-module-supacontrol',
-  'packages/supactl',
-];
 /** The @backstage/* versions of this repository's release set (packages/backend). */
 const backstageVersion = (name: string): string =>
   JSON.parse(readFileSync(join(ROOT, 'packages/backend/package.json'), 'utf8'))
@@ -57,7 +48,7 @@ let backend: ReturnType<typeof startInstalledBackend> | undefined;
 let url: string;
 const token = randomBytes(24).toString('hex');
 const prefix = `adopter${randomBytes(3).toString('hex')}_`;
-const tarballs: Record<string, { file: string; bytes: number }> = {};
+let tarballs: Tarballs;
 
 async function yarn(
   cwd: string,
@@ -82,21 +73,12 @@ async function yarn(
 beforeAll(async () => {
   const postgres = testPostgresConnection();
   dir = mkdtempSync(join(tmpdir(), 'supacontrol-adopter-'));
-  const packs = join(dir, 'packs');
-  mkdirSync(packs);
-  for (const pkg of PUBLISHED) {
-    const name = JSON.parse(
-      readFileSync(join(ROOT, pkg, 'package.json'), 'utf8'),
-    ).name as string;
-    await yarn(join(ROOT, pkg), ['backstage-cli', 'package', 'build']);
-    const before = new Set(readdirSync(packs));
-    await yarn(join(ROOT, pkg), ['pack', '--out', `${packs}/%s-%v.tgz`]);
-    const [file] = readdirSync(packs).filter(f => !before.has(f));
-    tarballs[name] = {
-      file: join(packs, file),
-      bytes: statSync(join(packs, file)).size,
-    };
-  }
+  // Packed by the test command before jest started (packing beside running tests breaks them);
+  // run alone, this file packs them itself.
+  const packed = process.env.SUPACONTROL_TEST_PACKS_DIR;
+  tarballs = packed
+    ? packedTarballs(packed)
+    : await packPublished(join(dir, 'packs'));
   console.log(
     Object.entries(tarballs)
       .map(
