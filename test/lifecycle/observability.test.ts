@@ -174,9 +174,23 @@ it('counts a create to Running in the histogram and the Running gauge, and notif
     sample(before, histogram, { plan: 'small' }) + 1,
   );
   const gauge = 'supacontrol_instances';
-  expect(sample(after, gauge, { status: 'Running', plan: 'small' })).toBe(
-    sample(before, gauge, { status: 'Running', plan: 'small' }) + 1,
+  const runningHere = { status: 'Running', plan: 'small', cluster: 'default' };
+  expect(sample(after, gauge, runningHere)).toBe(
+    sample(before, gauge, runningHere) + 1,
   );
+  // The one cluster, probed by its reconcile passes, answers; its requests are counted as its.
+  expect(
+    sample(after, 'supacontrol_cluster_reachable', {
+      cluster: 'default',
+      region: 'default',
+    }),
+  ).toBe(1);
+  expect(
+    sample(after, 'supacontrol_kubernetes_requests_total', {
+      cluster: 'default',
+      verb: 'probe',
+    }),
+  ).toBeGreaterThan(0);
 
   expect([...families(after)]).toEqual(
     expect.arrayContaining([
@@ -190,6 +204,7 @@ it('counts a create to Running in the histogram and the Running gauge, and notif
       'supacontrol_api_key_authentications_total',
       'supacontrol_api_requests_total',
       'supacontrol_api_request_duration',
+      'supacontrol_cluster_reachable',
     ]),
   );
   for (const step of ['namespace', 'secret', 'release', 'readiness']) {

@@ -117,7 +117,7 @@ export const supacontrolPlugin = createBackendPlugin({
         const handles: ClusterHandle[] = config.clusters.map(cluster => {
           const kube = KubernetesClient.create(cluster.connection, {
             onRequest: (verb, outcome) =>
-              metrics.kubernetesRequest(verb, outcome),
+              metrics.kubernetesRequest(verb, outcome, cluster.name),
           });
           const helm = HelmClient.create({
             binary: config.helm.binary,
@@ -125,7 +125,7 @@ export const supacontrolPlugin = createBackendPlugin({
             kubeconfigPath: kube.kubeconfigPath,
             kubeContext: kube.context,
             onCommand: (command, seconds, outcome) =>
-              metrics.helmCommand(command, seconds, outcome),
+              metrics.helmCommand(command, seconds, outcome, cluster.name),
           });
           deps.lifecycle.addShutdownHook(() => helm.killAll());
           const driver = InstanceDriver.create({
@@ -140,7 +140,14 @@ export const supacontrolPlugin = createBackendPlugin({
             probe: ClusterProbe.create({ kube }),
           };
         });
-        const clusters = Clusters.create(handles);
+        const registry = Clusters.create(handles);
+        metrics.observeClusters(() =>
+          registry.all().map(handle => ({
+            name: handle.config.name,
+            region: handle.config.region,
+            status: handle.probe.last.status,
+          })),
+        );
         const statusChanged = (
           record: InstanceRecord,
           from: InstanceStatus,
@@ -176,7 +183,7 @@ export const supacontrolPlugin = createBackendPlugin({
               }),
               observer: {
                 passDone: (seconds, report, outcome) =>
-                  metrics.passDone(seconds, report.worked, outcome),
+                  metrics.passDone(seconds, report.worked, outcome, cluster),
                 stepDone: (step, seconds, outcome) =>
                   metrics.stepDone(step, seconds, outcome),
                 statusChanged,
@@ -200,7 +207,7 @@ export const supacontrolPlugin = createBackendPlugin({
         }
         const counts = await instanceStore.countLiveByCluster();
         for (const [name, count] of Object.entries(counts)) {
-          if (!clusters.get(name)) {
+          if (!registry.get(name)) {
             deps.logger.warn(
               `${count} live instances are on cluster '${name}', which is not configured: nothing reconciles them until it is listed in supacontrol.clusters again`,
             );
@@ -213,7 +220,7 @@ export const supacontrolPlugin = createBackendPlugin({
             .getInstance(name)
             .then(record => {
               if (!record) return;
-              clusters.get(record.cluster)?.reconciler?.trigger(name);
+              registry.get(record.cluster)?.reconciler?.trigger(name);
               notifier.signal(record);
             })
             .catch(() => {});
@@ -230,7 +237,7 @@ export const supacontrolPlugin = createBackendPlugin({
           auditor: deps.auditor,
           logger: deps.logger,
           config,
-          clusters,
+          clusters: registry,
           onChange: changed,
         });
         const operations = InstanceOperations.create({
@@ -285,7 +292,7 @@ export const supacontrolPlugin = createBackendPlugin({
           await createRouter({
             healthCheck: DatabaseHealthCheck.create({
               database,
-              clusters,
+              clusters: registry,
               logger: deps.logger,
             }),
             instances,
@@ -293,7 +300,7 @@ export const supacontrolPlugin = createBackendPlugin({
             observability: InstanceObservability.create({
               store: instanceStore,
               authorizer,
-              clusters,
+              clusters: registry,
               logger: deps.logger,
             }),
             apiKeys,

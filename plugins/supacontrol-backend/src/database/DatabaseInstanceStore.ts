@@ -509,17 +509,22 @@ export class DatabaseInstanceStore implements InstanceStore {
   }
 
   async countByStatusAndPlan(): Promise<
-    { status: InstanceStatus; plan: string; count: number }[]
+    { status: InstanceStatus; plan: string; cluster: string; count: number }[]
   > {
-    const rows: { status: string; plan: string; count: string | number }[] =
-      await this.#db('instances')
-        .whereNull('deleted_at')
-        .select('status', 'plan')
-        .count({ count: '*' })
-        .groupBy('status', 'plan');
+    const rows: {
+      status: string;
+      plan: string;
+      cluster: string;
+      count: string | number;
+    }[] = await this.#db('instances')
+      .whereNull('deleted_at')
+      .select('status', 'plan', 'cluster')
+      .count({ count: '*' })
+      .groupBy('status', 'plan', 'cluster');
     return rows.map(row => ({
       status: row.status as InstanceStatus,
       plan: String(row.plan),
+      cluster: String(row.cluster),
       count: Number(row.count),
     }));
   }

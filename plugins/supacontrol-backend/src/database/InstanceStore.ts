@@ -141,9 +141,9 @@ export interface InstanceStore {
   syncClusterRegions(
     clusters: { name: string; region: string }[],
   ): Promise<number>;
-  /** How many live (not deleted) instances there are of each status and plan. */
+  /** How many live (not deleted) instances there are of each status and plan, per cluster. */
   countByStatusAndPlan(): Promise<
-    { status: InstanceStatus; plan: string; count: number }[]
+    { status: InstanceStatus; plan: string; cluster: string; count: number }[]
   >;
   /** Queries sent on the store's database client so far (by anything that uses the client). */
   readonly queryCount: number;

@@ -39,6 +39,8 @@ export class SupaControlMetrics {
   readonly #apiKeyAuthentications;
   readonly #apiRequests;
   readonly #apiRequestDuration;
+  #clusters: () => { name: string; region: string; status: string }[] =
+    () => [];
 
   static create(options: {
     metrics: MetricsService;
@@ -51,24 +53,45 @@ export class SupaControlMetrics {
     options: Parameters<typeof SupaControlMetrics.create>[0],
   ) {
     const { metrics, store } = options;
-    // Series seen once are reported as 0 when nothing has that status and plan any more:
-    // OpenTelemetry would otherwise go on exporting their last value.
-    const seen = new Map<string, { status: string; plan: string }>();
+    // Series seen once are reported as 0 when nothing has that status, plan and cluster any
+    // more: OpenTelemetry would otherwise go on exporting their last value.
+    const seen = new Map<
+      string,
+      { status: string; plan: string; cluster: string }
+    >();
     metrics
       .createObservableGauge('supacontrol.instances', {
         description:
-          'Instances by status and plan (deleted ones excepted), read from the database at each collection',
+          'Instances by status, plan and cluster (deleted ones excepted), read from the database at each collection',
         unit: '{instance}',
       })
       .addCallback(async result => {
         const counts = new Map<string, number>();
         for (const row of await store.countByStatusAndPlan()) {
-          const key = `${row.status}\u0000${row.plan}`;
-          seen.set(key, { status: row.status, plan: row.plan });
+          const key = `${row.status}\u0000${row.plan}\u0000${row.cluster}`;
+          seen.set(key, {
+            status: row.status,
+            plan: row.plan,
+            cluster: row.cluster,
+          });
           counts.set(key, row.count);
         }
         for (const [key, attributes] of seen) {
           result.observe(counts.get(key) ?? 0, attributes);
+        }
+      });
+    metrics
+      .createObservableGauge('supacontrol.cluster.reachable', {
+        description:
+          "1 when the cluster's apiserver answered SupaControl's last probe, 0 when it did not (not reported before the first probe)",
+      })
+      .addCallback(result => {
+        for (const cluster of this.#clusters()) {
+          if (cluster.status === 'unknown') continue;
+          result.observe(cluster.status === 'reachable' ? 1 : 0, {
+            cluster: cluster.name,
+            region: cluster.region,
+          });
         }
       });
     const histogram = (
@@ -84,7 +107,7 @@ export class SupaControlMetrics {
       });
     this.#passDuration = histogram(
       'supacontrol.reconcile.pass.duration',
-      'Duration of reconcile passes, by outcome',
+      'Duration of reconcile passes, by outcome and cluster',
       's',
       STEP_BUCKETS,
     );
@@ -138,22 +161,39 @@ export class SupaControlMetrics {
     });
   }
 
-  passDone(seconds: number, worked: number, outcome: Outcome): void {
-    this.#passDuration.record(seconds, { outcome });
-    this.#passInstances.record(worked);
+  /** Where `supacontrol.cluster.reachable` reads each cluster's last probe. */
+  observeClusters(
+    source: () => { name: string; region: string; status: string }[],
+  ): void {
+    this.#clusters = source;
+  }
+
+  passDone(
+    seconds: number,
+    worked: number,
+    outcome: Outcome,
+    cluster: string,
+  ): void {
+    this.#passDuration.record(seconds, { outcome, cluster });
+    this.#passInstances.record(worked, { cluster });
   }
 
   stepDone(step: LifecycleStep, seconds: number, outcome: Outcome): void {
     this.#stepDuration.record(seconds, { step, outcome });
   }
 
-  helmCommand(command: string, seconds: number, outcome: Outcome): void {
-    this.#helmDuration.record(seconds, { command, outcome });
-    if (outcome === 'failure') this.#helmFailures.add(1, { command });
+  helmCommand(
+    command: string,
+    seconds: number,
+    outcome: Outcome,
+    cluster: string,
+  ): void {
+    this.#helmDuration.record(seconds, { command, outcome, cluster });
+    if (outcome === 'failure') this.#helmFailures.add(1, { command, cluster });
   }
 
-  kubernetesRequest(verb: string, outcome: string): void {
-    this.#kubernetesRequests.add(1, { verb, outcome });
+  kubernetesRequest(verb: string, outcome: string, cluster: string): void {
+    this.#kubernetesRequests.add(1, { verb, outcome, cluster });
   }
 
   /** A status change: the first Running after a create counts its time from the create. */
