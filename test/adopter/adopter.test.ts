@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../lifecycle/backendProcess';
-import { packedTarballs, packPublished, Tarballs } from './packPublished';
+import { packedTarballs, packPublished, Tarballs, yarn } from './packPublished';
 import {
   dropDatabases,
   HOST_ENV,
@@ -49,26 +49,6 @@ let url: string;
 const token = randomBytes(24).toString('hex');
 const prefix = `adopter${randomBytes(3).toString('hex')}_`;
 let tarballs: Tarballs;
-
-async function yarn(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-) {
-  try {
-    return await run('yarn', args, {
-      cwd,
-      env: { ...HOST_ENV, ...env },
-      maxBuffer: 256 * 2 ** 20,
-    });
-  } catch (error: any) {
-    throw new Error(
-      `yarn ${args.join(' ')} in ${cwd} failed:\n${String(error.stdout).slice(
-        -4000,
-      )}\n${String(error.stderr).slice(-4000)}`,
-    );
-  }
-}
 
 beforeAll(async () => {
   const postgres = testPostgresConnection();

@@ -23,11 +23,16 @@ export type Tarballs = Record<string, { file: string; bytes: number }>;
 
 const INDEX = 'tarballs.json';
 
-async function yarn(cwd: string, args: string[]) {
+/** `yarn <args>` in `cwd`; a failure says what it printed. */
+export async function yarn(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+) {
   try {
     return await run('yarn', args, {
       cwd,
-      env: HOST_ENV,
+      env: { ...HOST_ENV, ...env },
       maxBuffer: 256 * 2 ** 20,
     });
   } catch (error: any) {

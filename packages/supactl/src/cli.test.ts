@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { runCli } from './cli';
 import { Io } from './terminal/Io';
+import { instanceFixture } from './__testUtils__/instance';
 
 /*
  * The command tree in-process: help and argument checks need no server. Anything that talks to
@@ -244,27 +245,12 @@ describe('supactl', () => {
   });
 
   describe('placement, against a stub portal', () => {
-    const instance = {
-      name: 'pr-1',
-      namespace: 'supa-pr-1',
-      owner: 'user:default/alice',
-      createdBy: 'user:default/alice',
-      plan: 'small',
-      status: 'Pending',
-      desiredState: 'running',
-      generation: 1,
-      observedGeneration: 0,
-      conditions: [],
-      components: [],
-      endpoints: {},
+    const instance = instanceFixture({
       cluster: 'eu-2',
       region: 'eu-west',
-      chart: { name: 'supabase', version: '0.1.0' },
-      mail: { smtp: false, autoconfirm: true },
-      deletionProtection: false,
       createdAt: new Date(Date.now() - 300_000).toISOString(),
       updatedAt: new Date().toISOString(),
-    };
+    });
     const clusters = {
       items: [
         {

@@ -3,36 +3,14 @@ import { ApiError } from '../client/errors';
 import { ExitCode } from '../errors';
 import { Progress, ProgressState } from '../output/progress';
 import { waitForInstance } from './waitForInstance';
+import { instanceFixture } from '../__testUtils__/instance';
 
 /*
  * The polling rules on their own, with a scripted sequence of answers in place of the server:
  * the test backend has no reconciler, so it cannot show an instance reaching Running or Failed.
  */
 
-function instance(overrides: Partial<Instance>): Instance {
-  return {
-    name: 'pr-1',
-    namespace: 'supa-pr-1',
-    owner: 'user:default/alice',
-    createdBy: 'user:default/alice',
-    plan: 'small',
-    status: 'Pending',
-    desiredState: 'running',
-    generation: 1,
-    observedGeneration: 0,
-    conditions: [],
-    components: [],
-    endpoints: {},
-    cluster: 'default',
-    region: 'default',
-    chart: { name: 'supabase', version: '0.1.0' },
-    mail: { smtp: false, autoconfirm: true },
-    deletionProtection: false,
-    createdAt: '2026-12-01T00:00:00.000Z',
-    updatedAt: '2026-12-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
+const instance = instanceFixture;
 
 function scripted(answers: Array<Instance | Error>) {
   let calls = 0;
