@@ -98,13 +98,7 @@ export interface Config {
       /** False drains the cluster: it keeps its instances and takes no new ones. Default true. */
       enabled?: boolean;
       /** This cluster's ingress; each key not given is taken from `supacontrol.ingress`. */
-      ingress?: {
-        domain?: string;
-        className?: string;
-        clusterIssuer?: string;
-        controllerNamespace?: string;
-        controllerPodLabels?: { [name: string]: string };
-      };
+      ingress?: SupaControlIngressConfig;
     }>;
     helm?: {
       /** The helm binary (v3.18+ or v4). Default `helm` from PATH. */
@@ -189,19 +183,7 @@ export interface Config {
       progressDeadlineSeconds?: number;
     };
     /** Public URLs through an ingress controller: `<name>.<domain>` and `studio-<name>.<domain>`. */
-    ingress?: {
-      domain?: string;
-      className?: string;
-      /** cert-manager ClusterIssuer for the TLS certificates. */
-      clusterIssuer?: string;
-      /**
-       * Namespace of the ingress controller; required with `domain`. Each instance's NetworkPolicy
-       * admits its pods to Kong.
-       */
-      controllerNamespace?: string;
-      /** Labels of the ingress controller's pods there, e.g. `app.kubernetes.io/name: ingress-nginx`. */
-      controllerPodLabels?: { [name: string]: string };
-    };
+    ingress?: SupaControlIngressConfig;
     /** The NetworkPolicies of every instance. */
     networkPolicy?: {
       /**
@@ -222,6 +204,21 @@ export interface Config {
 }
 
 /** An SMTP server for the instances' Auth. */
+/** `supacontrol.ingress`, or a cluster's own (`supacontrol.clusters[].ingress`). */
+interface SupaControlIngressConfig {
+  domain?: string;
+  className?: string;
+  /** cert-manager ClusterIssuer for the TLS certificates. */
+  clusterIssuer?: string;
+  /**
+   * Namespace of the ingress controller; required with `domain`. Each instance's NetworkPolicy
+   * admits its pods to Kong.
+   */
+  controllerNamespace?: string;
+  /** Labels of the ingress controller's pods there, e.g. `app.kubernetes.io/name: ingress-nginx`. */
+  controllerPodLabels?: { [name: string]: string };
+}
+
 interface SupaControlSmtpConfig {
   host: string;
   /** Default 587. */

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { InstanceStore } from '../database/InstanceStore';
 import { InstanceRecord } from '../database/types';
 import { removeCondition, setCondition } from '../lifecycle/conditions';
+import { RECONCILER_ACTOR } from '../lifecycle/InstanceReconciler';
 import { assertTransition } from '../lifecycle/stateMachine';
 import { ClusterProbe } from './ClusterProbe';
 
 /** The condition an instance carries while its cluster cannot be reached. */
 export const CLUSTER_REACHABLE = 'ClusterReachable';
-const ACTOR = 'supacontrol:reconciler';
 /** How old a probe a reconcile pass accepts: passes come often, probes at most this often. */
 const PASS_PROBE_MAX_AGE_MS = 5_000;
 
@@ -112,7 +112,7 @@ export class ClusterOutage {
           id: randomUUID(),
           instanceId: record.id,
           instanceName: record.name,
-          actor: ACTOR,
+          actor: RECONCILER_ACTOR,
           ...event,
           ...(changes && { fromStatus: record.status, toStatus: patch.status }),
           createdAt: now,

@@ -90,16 +90,17 @@ export class Clusters {
   async health(): Promise<HealthResponse['clusters']> {
     return Promise.all(
       this.all().map(async ({ config, probe }) => {
+        const { name, region, enabled } = config;
         const found = await probe.check(HEALTH_PROBE_MAX_AGE_MS);
-        return {
-          name: config.name,
-          region: config.region,
-          enabled: config.enabled,
-          status: found.status === 'reachable' ? 'ok' : 'error',
-          ...(found.status !== 'reachable' && {
-            message: `The apiserver of cluster '${config.name}' did not answer; see the backend log`,
-          }),
-        } as HealthResponse['clusters'][number];
+        return found.status === 'reachable'
+          ? { name, region, enabled, status: 'ok' }
+          : {
+              name,
+              region,
+              enabled,
+              status: 'error',
+              message: `The apiserver of cluster '${name}' did not answer; see the backend log`,
+            };
       }),
     );
   }

@@ -333,11 +333,6 @@ export class KubernetesClient {
     ];
   }
 
-  /** Cheap reachability check for the health endpoint. */
-  async version(): Promise<void> {
-    await this.#call('list', () => this.#core.listNamespace({ limit: 1 }));
-  }
-
   /**
    * Whether the apiserver answers within `timeoutMs` (a list of one namespace): the cluster's
    * reachability probe. Measured like every request, but not counted in `requestCount`, which

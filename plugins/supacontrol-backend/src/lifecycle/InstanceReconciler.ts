@@ -69,7 +69,9 @@ const MEASURED_STEPS: Record<string, LifecycleStep> = {
 };
 
 const TASK_ID = 'supacontrol-reconcile';
-const ACTOR = 'supacontrol:reconciler';
+/** The actor of the history entries the reconciler writes. */
+export const RECONCILER_ACTOR = 'supacontrol:reconciler';
+const ACTOR = RECONCILER_ACTOR;
 /** How soon an instance that waits for the cluster (readiness, namespace deletion) is looked at again. */
 const POLL_MS = 2_000;
 /**
